@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+// Zod schemas of the PM responses the import reads, with field names from PM's public OpenAPI description
+// (InvoiceOutputModel, InvoiceRowOutputModel, InvoiceStatusModel). Fields the import does not use are passed
+// through unchecked; nullable fields accept null as the API documents.
+
+/** MoneyOutputModel: an amount and its currency code. */
+export const MoneySchema = z.object({
+  amount: z.number(),
+  currencyCode: z.string().nullish(),
+});
+
+/** InvoiceStatusSubModel: the status of an invoice with the flags that give its meaning. */
+export const InvoiceStatusRefSchema = z.object({
+  guid: z.string().min(1),
+  name: z.string().nullish(),
+  isSent: z.boolean().nullish(),
+  isWaitingPayment: z.boolean().nullish(),
+  isPaid: z.boolean().nullish(),
+});
+
+/** InvoiceCustomerSubModel. */
+export const InvoiceCustomerRefSchema = z.object({
+  guid: z.string().nullish(),
+  name: z.string().nullish(),
+  number: z.number().int().nullish(),
+});
+
+/** InvoiceOutputModel, as returned by `GET /v1/invoices` and `GET /v1/invoices/{guid}`. */
+export const InvoiceSchema = z.looseObject({
+  guid: z.string().min(1),
+  number: z.number().int().nullish(),
+  date: z.string().nullish(),
+  dueDate: z.string().nullish(),
+  isCreditNote: z.boolean().nullish(),
+  referenceNumber: z.string().nullish(),
+  currency: z.object({ guid: z.string(), code: z.string().nullish() }).nullish(),
+  currencyRate: z.number().nullish(),
+  customer: InvoiceCustomerRefSchema.nullish(),
+  status: InvoiceStatusRefSchema.nullish(),
+  totalExcludingTax: MoneySchema.nullish(),
+  totalIncludingTax: MoneySchema.nullish(),
+  totalTax: MoneySchema.nullish(),
+  lastUpdatedDateTime: z.string().nullish(),
+});
+export type PmInvoice = z.infer<typeof InvoiceSchema>;
+
+/** InvoiceRowOutputModel, as returned by `GET /v1/invoices/{invoiceGuid}/invoicerows`. */
+export const InvoiceRowSchema = z.looseObject({
+  guid: z.string().min(1),
+  code: z.array(z.string()).nullish(),
+  description: z.string().nullish(),
+  quantity: z.number().nullish(),
+  unitPrice: MoneySchema.nullish(),
+  vatRate: z.number().nullish(),
+  sortOrder: z.number().int().nullish(),
+  measurementUnit: z.string().nullish(),
+});
+export type PmInvoiceRow = z.infer<typeof InvoiceRowSchema>;
+
+/** InvoiceStatusModel, as returned by `GET /v1/invoicestatuses`. */
+export const InvoiceStatusSchema = z.looseObject({
+  guid: z.string().min(1),
+  name: z.string().min(1),
+  isActive: z.boolean().nullish(),
+  isSent: z.boolean().nullish(),
+  isWaitingPayment: z.boolean().nullish(),
+  isPaid: z.boolean().nullish(),
+  hasInvoiceNumber: z.boolean().nullish(),
+});
+export type PmInvoiceStatus = z.infer<typeof InvoiceStatusSchema>;
