@@ -34,6 +34,7 @@ export type LedgerStatus = (typeof LedgerStatus)[keyof typeof LedgerStatus];
 /** Status of an invoice workflow as operators search for it: a ledger status, or a state of the import. */
 export const InvoiceStatus = {
   Importing: 'Importing',
+  AwaitingApproval: 'AwaitingApproval',
   ...LedgerStatus,
   NeedsAttention: 'NeedsAttention',
 } as const;
