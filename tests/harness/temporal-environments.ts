@@ -1,4 +1,6 @@
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
 import { DevServerOptions, RunningDevServer, startDevServer } from '../../src/sandbox/temporal-dev-server';
 import { resolveTemporalTools } from '../../src/sandbox/temporal-tools';
 
@@ -48,6 +50,8 @@ export async function createDevEnvironment(options: Partial<DevServerOptions> = 
 /**
  * Starts the time-skipping test server through the SDK with the installed executable. The SDK waits only a few
  * seconds for the server to listen, which a loaded 2-core machine can miss, so a failed start is tried once more.
+ * The project's search attributes are registered, since workflows set them.
+ * NOTE: the test server binds every interface on its random port; it offers no option to bind only 127.0.0.1.
  */
 export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const { testServerPath } = resolveTemporalTools({ install: false });
@@ -56,10 +60,24 @@ export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvir
       server: { executable: { type: 'existing-path', path: testServerPath } },
     });
 
+  let env: TestWorkflowEnvironment;
   try {
-    return await start();
+    env = await start();
   } catch (firstError) {
     process.stderr.write(`time-skipping test server failed to start, trying once more: ${String(firstError)}\n`);
-    return start();
+    env = await start();
   }
+
+  try {
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(
+        CUSTOM_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
+      ),
+    });
+  } catch (error) {
+    await env.teardown();
+    throw error;
+  }
+  return env;
 }
