@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerKidCommand } from './starter/kid-command';
+import { registerPreviewCommand } from './starter/preview-command';
 
 /** Exit status of a command line run that finished as intended. */
 export const EXIT_OK = 0;
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .description('Import invoices from Visma.net Project Management into Visma Business, on Temporal.')
     .showHelpAfterError()
     .exitOverride();
+  registerKidCommand(program);
+  registerPreviewCommand(program);
   return program;
 }
 
