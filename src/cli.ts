@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerInvoiceCommands } from './starter/invoice-commands';
+import { registerKidCommand } from './starter/kid-command';
+import { registerPreviewCommand } from './starter/preview-command';
 import { registerSyncCommands } from './starter/sync-commands';
 
 /** Exit status of a command line run that finished as intended. */
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInvoiceCommands(program);
   registerSyncCommands(program);
+  registerKidCommand(program);
+  registerPreviewCommand(program);
   return program;
 }
 

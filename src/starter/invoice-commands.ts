@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -9,7 +8,7 @@ import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Command } from 'commander';
 import { findClient } from '../config/load-config';
 import { invoiceWorkflowStartOptions } from '../config/invoice-workflow-options';
-import { formatOre } from './format';
+import { formatOre } from '../domain/money';
 import {
   approveSignal,
   invoiceWorkflowId,
@@ -19,7 +18,7 @@ import {
   reimportUpdate,
   retrySignal,
 } from '../workflows/definitions';
-import type { invoiceWorkflow, previewInvoiceWorkflow } from '../workflows';
+import type { invoiceWorkflow } from '../workflows';
 import { adminAction, AdminOptions, withAdminContext, withAdminOptions } from './admin-context';
 
 interface InvoiceOptions extends AdminOptions {
@@ -167,20 +166,6 @@ export function registerInvoiceCommands(program: Command): void {
         console.log(`${count} invoice(s)`);
       }),
     );
-
-  invoiceCommand(program, 'preview', 'fetch an invoice from PM and show the voucher it would become, writing nothing')
-    .option('--json', 'print the voucher as JSON')
-    .action((options: InvoiceOptions) =>
-      withAdminContext(options, async ({ config, client }) => {
-        const settings = findClient(config, options.client);
-        const result = await client.workflow.execute<typeof previewInvoiceWorkflow>('previewInvoiceWorkflow', {
-          taskQueue: config.temporal.taskQueue,
-          workflowId: `preview/${settings.key}/${options.invoice}/${randomUUID()}`,
-          args: [{ client: settings.key, invoiceNumber: options.invoice }],
-        });
-        console.log(JSON.stringify(result.mapped.voucher, null, 2));
-      }),
-    );
 }
 
 function invoiceCommand(program: Command, name: string, description: string): Command {
@@ -217,7 +202,7 @@ function printProgress(progress: InvoiceProgress, link: string | undefined): voi
     ['Steps done', progress.stepsDone.join(', ') || '-'],
     ['Voucher', progress.voucherNumber?.toString() ?? '-'],
     ['Batch', progress.batchNumber?.toString() ?? '-'],
-    ['Remaining', progress.remainingOre === null ? '-' : formatOre(progress.remainingOre)],
+    ['Remaining', progress.remainingOre === null ? '-' : `${formatOre(progress.remainingOre)} NOK`],
     ['Status in PM', progress.statusInPm ?? '-'],
     ['Last poll', progress.lastPollAt ?? '-'],
     ['Next poll', progress.nextPollAt ?? '-'],
