@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerSimulatorCommands } from './sandbox/simulator-command';
 
 /** Exit status of a command line run that finished as intended. */
 export const EXIT_OK = 0;
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .description('Import invoices from Visma.net Project Management into Visma Business, on Temporal.')
     .showHelpAfterError()
     .exitOverride();
+  registerSimulatorCommands(program);
   return program;
 }
 
