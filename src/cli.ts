@@ -3,6 +3,7 @@ import { registerInvoiceCommands } from './starter/invoice-commands';
 import { registerKidCommand } from './starter/kid-command';
 import { registerPreviewCommand } from './starter/preview-command';
 import { registerSyncCommands } from './starter/sync-commands';
+import { registerSimulatorCommands } from './sandbox/simulator-command';
 
 /** Exit status of a command line run that finished as intended. */
 export const EXIT_OK = 0;
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerSyncCommands(program);
   registerKidCommand(program);
   registerPreviewCommand(program);
+  registerSimulatorCommands(program);
   return program;
 }
 

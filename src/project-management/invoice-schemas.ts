@@ -69,3 +69,44 @@ export const InvoiceStatusSchema = z.looseObject({
   hasInvoiceNumber: z.boolean().nullish(),
 });
 export type PmInvoiceStatus = z.infer<typeof InvoiceStatusSchema>;
+
+/** CustomerModel, as returned by `GET /v1/customers/{guid}`; only the fields the import reads are checked. */
+export const CustomerSchema = z.looseObject({
+  guid: z.string().nullish(),
+  name: z.string().min(1),
+  number: z.number().int().nullish(),
+  isActive: z.boolean().nullish(),
+});
+export type PmCustomer = z.infer<typeof CustomerSchema>;
+
+/**
+ * PublicAuthenticationOutputModel, as returned by `POST /v1/token` and `POST /v1/refreshtoken`. Lifetimes are in
+ * seconds; at least one of `access_token_expires_in` and `access_token_expires_utc` must be present.
+ */
+export const TokenResponseSchema = z
+  .looseObject({
+    access_token: z.string().min(1),
+    access_token_expires_in: z.number().int().positive().nullish(),
+    access_token_expires_utc: z.string().nullish(),
+    access_token_type: z.string().nullish(),
+    refresh_token: z.string().min(1).nullish(),
+    refresh_token_expires_in: z.number().int().nullish(),
+    refresh_token_expires_utc: z.string().nullish(),
+    scope: z.string().nullish(),
+  })
+  .refine((token) => token.access_token_expires_in != null || token.access_token_expires_utc != null, {
+    path: ['access_token_expires_in'],
+    message: 'is missing, and so is access_token_expires_utc',
+  });
+export type PmTokenResponse = z.infer<typeof TokenResponseSchema>;
+
+/** ExceptionModel: the body of PM's error responses. Read leniently, because it only adds detail to an error. */
+export const ExceptionSchema = z.looseObject({
+  error: z
+    .looseObject({
+      httpStatusCode: z.number().nullish(),
+      type: z.string().nullish(),
+      details: z.array(z.looseObject({ message: z.string().nullish() })).nullish(),
+    })
+    .nullish(),
+});

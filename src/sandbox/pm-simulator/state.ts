@@ -1,0 +1,235 @@
+import type { InvoiceDraft } from './invoice-builder';
+import { SimulatorInputError } from './input-errors';
+import { SeededRandom } from './random';
+import {
+  statusReference,
+  type JsonObject,
+  type SimulatedCustomer,
+  type SimulatedInvoice,
+  type SimulatedStatus,
+} from './records';
+import type { SeededOrganisation } from './seed';
+import { TokenStore } from './tokens';
+
+/** Knobs of the simulator that tests and the sandbox may change while it runs. */
+export interface PmSimulatorSettings {
+  /** Delay before each response to a `/v1/` route, in milliseconds. */
+  latencyMs: number;
+  /** Share (0 to 1) of resource requests that get a 429 response with `Retry-After`. */
+  share429: number;
+  /** Share (0 to 1) of resource requests that get a 500 response. */
+  share500: number;
+  /** `Retry-After` of the 429 answers, in seconds. */
+  retryAfterSeconds: number;
+  /** Lifetime of access tokens issued from now on, in seconds. */
+  tokenLifetimeSeconds: number;
+  /** Lifetime of refresh tokens issued from now on, in seconds. */
+  refreshTokenLifetimeSeconds: number;
+}
+
+/** An error response queued for the next resource requests, ahead of the random shares. */
+export interface InjectedFault {
+  /** HTTP status, for example 429 or 503. */
+  status: number;
+  /** `Retry-After` header value, in seconds or as an HTTP date. */
+  retryAfter?: string;
+  /** Detail message of the ExceptionModel response. */
+  message?: string;
+  /** Number of requests to answer so. @default 1 */
+  count?: number;
+}
+
+/** A status change received through `PATCH /v1/invoices/{guid}`. */
+export interface RecordedStatusChange {
+  invoiceGuid: string;
+  invoiceNumber: unknown;
+  fromStatusGuid: string | null;
+  fromStatusName: string | null;
+  toStatusGuid: string;
+  toStatusName: string;
+  /** ISO 8601 time of receipt. */
+  receivedAt: string;
+}
+
+/** A request the simulator responded to, without its headers' values. */
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, string[]>;
+  status: number;
+  hadClientId: boolean;
+  hadBearer: boolean;
+}
+
+/** Requests kept in {@link PmSimulatorState.requests}; older ones are dropped. */
+const MAX_REQUEST_RECORDS = 2000;
+
+/** Everything a running simulator serves and records, for tests and the sandbox to read and change. */
+export class PmSimulatorState {
+  readonly settings: PmSimulatorSettings;
+  readonly statuses: SimulatedStatus[];
+  readonly customers: SimulatedCustomer[];
+  readonly tokens = new TokenStore();
+  readonly statusChanges: RecordedStatusChange[] = [];
+  readonly requests: RequestRecord[] = [];
+  private readonly invoices = new Map<string, SimulatedInvoice>();
+  private readonly faults: InjectedFault[] = [];
+  private readonly faultRandom: SeededRandom;
+
+  constructor(
+    private readonly organisation: SeededOrganisation,
+    settings: PmSimulatorSettings,
+    seed: number,
+  ) {
+    this.settings = { ...settings };
+    this.configure(settings);
+    this.statuses = organisation.statuses;
+    this.customers = organisation.customers;
+    for (const invoice of organisation.invoices) this.invoices.set(invoice.guid, invoice);
+    // A separate stream, so that injected faults do not change the invoices generated later.
+    this.faultRandom = new SeededRandom(seed ^ 0x5eed);
+  }
+
+  /** Changes knobs while the simulator runs. */
+  configure(changes: Partial<PmSimulatorSettings>): PmSimulatorSettings {
+    for (const [key, value] of Object.entries(changes) as [keyof PmSimulatorSettings, unknown][]) {
+      if (!(key in this.settings)) throw new SimulatorInputError('setting', key, Object.keys(this.settings).join(', '));
+      const isShare = key === 'share429' || key === 'share500';
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (isShare && value > 1)) {
+        throw new SimulatorInputError(key, value, isShare ? 'a share from 0 to 1' : 'a number of 0 or more');
+      }
+      if ((key === 'tokenLifetimeSeconds' || key === 'refreshTokenLifetimeSeconds') && value === 0) {
+        throw new SimulatorInputError(key, value, 'a lifetime of more than 0 seconds');
+      }
+      this.settings[key] = value;
+    }
+    return { ...this.settings };
+  }
+
+  /** Queues error responses for the next resource requests (not the token routes). */
+  injectFault(fault: InjectedFault): void {
+    if (!Number.isInteger(fault.status) || fault.status < 400 || fault.status > 599) {
+      throw new SimulatorInputError('status', fault.status, 'an HTTP error status from 400 to 599');
+    }
+    for (let i = 0; i < (fault.count ?? 1); i++) {
+      this.faults.push({ status: fault.status, retryAfter: fault.retryAfter, message: fault.message });
+    }
+  }
+
+  /** Returns the error response for the next resource request, if any: a queued one first, then by the shares. */
+  nextFault(): InjectedFault | null {
+    const queued = this.faults.shift();
+    if (queued) return queued;
+    const draw = this.faultRandom.next();
+    if (draw < this.settings.share429) return { status: 429, retryAfter: String(this.settings.retryAfterSeconds) };
+    if (draw < this.settings.share429 + this.settings.share500) return { status: 500 };
+    return null;
+  }
+
+  /** Records a request and its response status, keeping the latest {@link MAX_REQUEST_RECORDS}. */
+  recordRequest(record: RequestRecord): void {
+    this.requests.push(record);
+    if (this.requests.length > MAX_REQUEST_RECORDS) this.requests.shift();
+  }
+
+  /** Returns every invoice, issued or not, in the order they were added. */
+  allInvoices(): SimulatedInvoice[] {
+    return [...this.invoices.values()];
+  }
+
+  invoice(guid: string): SimulatedInvoice | undefined {
+    return this.invoices.get(guid);
+  }
+
+  invoiceByNumber(invoiceNumber: number): SimulatedInvoice | undefined {
+    return this.allInvoices().find((invoice) => invoice.body.number === invoiceNumber);
+  }
+
+  status(guid: string): SimulatedStatus | undefined {
+    return this.statuses.find((status) => status.guid === guid);
+  }
+
+  /** Returns the status whose flags match exactly, for example `{ isSent: true }` for the plain sent status. */
+  statusWithFlags(flags: { isSent?: boolean; isWaitingPayment?: boolean; isPaid?: boolean }): SimulatedStatus {
+    const found = this.statuses.find(
+      (status) =>
+        status.isSent === (flags.isSent ?? false) &&
+        status.isWaitingPayment === (flags.isWaitingPayment ?? false) &&
+        status.isPaid === (flags.isPaid ?? false) &&
+        status.hasInvoiceNumber === (flags.isSent ?? false),
+    );
+    if (!found) throw new SimulatorInputError('status flags', flags, 'the flags of a simulated status');
+    return found;
+  }
+
+  customer(guid: string): SimulatedCustomer | undefined {
+    return this.customers.find((customer) => customer.guid === guid);
+  }
+
+  /** Issues an invoice with the next invoice number, changed now, in the status Sendt. */
+  addInvoice(draft: InvoiceDraft): SimulatedInvoice {
+    const invoice = this.organisation.generator.issue(draft, new Date().toISOString());
+    this.invoices.set(invoice.guid, invoice);
+    return invoice;
+  }
+
+  /** Issues `count` generated invoices dated today and changed now. */
+  addGeneratedInvoices(count: number): SimulatedInvoice[] {
+    if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+      throw new SimulatorInputError('count', count, 'an integer from 1 to 10000');
+    }
+    return Array.from({ length: count }, () => {
+      const invoice = this.organisation.generator.generateNow(new Date());
+      this.invoices.set(invoice.guid, invoice);
+      return invoice;
+    });
+  }
+
+  /**
+   * Overwrites fields of an invoice's InvoiceOutputModel with any values, valid or not, and marks it changed now
+   * unless the fields set `lastUpdatedDateTime` themselves. The GUID cannot change.
+   */
+  updateInvoice(guid: string, fields: JsonObject): SimulatedInvoice {
+    const invoice = this.requireInvoice(guid);
+    if ('guid' in fields && fields.guid !== guid)
+      throw new SimulatorInputError('guid', fields.guid, `unchanged ${guid}`);
+    Object.assign(invoice.body, { lastUpdatedDateTime: new Date().toISOString() }, fields);
+    return invoice;
+  }
+
+  /** Overwrites fields of an invoice row, valid or not, by its position (0-based). */
+  updateInvoiceRow(guid: string, index: number, fields: JsonObject): SimulatedInvoice {
+    const invoice = this.requireInvoice(guid);
+    const row = invoice.rows[index];
+    if (!row) throw new SimulatorInputError('row index', index, `0 to ${invoice.rows.length - 1}`);
+    Object.assign(row, fields);
+    return invoice;
+  }
+
+  /** Sets an invoice's status as a status change through the API does, and records the change. */
+  changeStatus(guid: string, status: SimulatedStatus): SimulatedInvoice {
+    const invoice = this.requireInvoice(guid);
+    const previous = invoice.body.status as { guid?: string; name?: string } | null | undefined;
+    const now = new Date().toISOString();
+    invoice.body.status = statusReference(status);
+    invoice.body.lastUpdatedDateTime = now;
+    if (status.isPaid && invoice.body.paymentDate == null) invoice.body.paymentDate = now.slice(0, 10);
+
+    this.statusChanges.push({
+      invoiceGuid: guid,
+      invoiceNumber: invoice.body.number,
+      fromStatusGuid: previous?.guid ?? null,
+      fromStatusName: previous?.name ?? null,
+      toStatusGuid: status.guid,
+      toStatusName: status.name,
+      receivedAt: now,
+    });
+    return invoice;
+  }
+
+  private requireInvoice(guid: string): SimulatedInvoice {
+    const invoice = this.invoices.get(guid);
+    if (!invoice) throw new SimulatorInputError('invoice guid', guid, 'the GUID of a simulated invoice');
+    return invoice;
+  }
+}

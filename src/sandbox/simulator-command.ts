@@ -1,0 +1,98 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, startPmSimulator } from './pm-simulator';
+
+interface PmSimulatorCommandOptions {
+  port: number;
+  invoices: number;
+  seed: number;
+  clientId: string;
+  clientSecret: string;
+  latencyMs: number;
+  share429: number;
+  share500: number;
+  tokenLifetime: number;
+}
+
+/** Registers `journal-import simulator pm`, which runs the PM simulator until SIGINT or SIGTERM. */
+export function registerSimulatorCommands(program: Command): void {
+  const simulator = program.command('simulator').description('Run a simulator of an external system.');
+
+  simulator
+    .command('pm')
+    .description("Serve a simulation of Project Management's REST API on 127.0.0.1 with seeded invoices.")
+    .option('--port <port>', 'TCP port on 127.0.0.1; 0 picks a free port', integerOption(0, 65_535), 0)
+    .option('--invoices <count>', 'number of issued invoices to seed', integerOption(0, 100_000), 50)
+    .option(
+      '--seed <seed>',
+      'seed of the generated invoices; the same seed gives the same data',
+      integerOption(0, 2 ** 32 - 1),
+      1,
+    )
+    .option('--client-id <id>', 'client id the simulator accepts', SANDBOX_CLIENT_ID)
+    .option('--client-secret <secret>', 'client secret the simulator accepts', SANDBOX_CLIENT_SECRET)
+    .option('--latency-ms <ms>', 'delay before each API response, in milliseconds', integerOption(0, 600_000), 0)
+    .option(
+      '--share-429 <share>',
+      'share (0 to 1) of API requests that get a 429 Too Many Requests response',
+      shareOption,
+      0,
+    )
+    .option(
+      '--share-500 <share>',
+      'share (0 to 1) of API requests that get a 500 Internal Server Error response',
+      shareOption,
+      0,
+    )
+    .option(
+      '--token-lifetime <seconds>',
+      'lifetime of issued access tokens, in seconds',
+      integerOption(1, 86_400),
+      3600,
+    )
+    .action(async (options: PmSimulatorCommandOptions) => {
+      const simulator = await startPmSimulator({
+        port: options.port,
+        invoices: options.invoices,
+        seed: options.seed,
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        latencyMs: options.latencyMs,
+        share429: options.share429,
+        share500: options.share500,
+        tokenLifetimeSeconds: options.tokenLifetime,
+        onUnexpectedError: (error, requestLine) => {
+          console.error(
+            `PM simulator failed on ${requestLine}: ${error instanceof Error ? error.stack : String(error)}`,
+          );
+        },
+      });
+      console.log(`PM simulator listening on ${simulator.url}`);
+      console.log(`Client id: ${options.clientId}`);
+      console.log(`Seeded ${options.invoices} issued invoices from seed ${options.seed}. Stop with Ctrl-C.`);
+
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await simulator.stop();
+      console.log(`PM simulator stopped (${signal}).`);
+    });
+}
+
+function integerOption(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < min || number > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    }
+    return number;
+  };
+}
+
+function shareOption(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 1) {
+    throw new InvalidArgumentError('expected a share from 0 to 1, for example 0.1');
+  }
+  return number;
+}

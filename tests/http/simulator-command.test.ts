@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ProjectManagementClient } from '../../src/project-management/client';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from '../../src/sandbox/pm-simulator';
+import { openApiMismatches } from '../harness/openapi-models';
+import { rejectionOf } from '../harness/pm-simulator';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Resolves with the first stdout line that matches, or rejects when the process ends or time runs out. */
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before printing a line matching ${pattern}:\n${output}`));
+    });
+  });
+}
+
+describe('simulator pm command', () => {
+  let child: ChildProcess | null = null;
+
+  afterEach(() => {
+    // The command runs in its own process group, so this ends npx and the simulator it started, and nothing else.
+    if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    child = null;
+  });
+
+  test('serves seeded invoices until SIGTERM', async () => {
+    child = spawn(
+      'npx',
+      ['--no', 'journal-import', 'simulator', 'pm', '--port', '0', '--invoices', '50', '--seed', '7'],
+      {
+        cwd: PROJECT_ROOT,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const started = child;
+    const exited = new Promise<number | null>((resolve) => started.once('exit', (code) => resolve(code)));
+
+    const [, url] = await waitForLine(started, /PM simulator listening on (http:\/\/127\.0\.0\.1:\d+)\n/, 60_000);
+    const client = new ProjectManagementClient({
+      baseUrl: url,
+      clientId: SANDBOX_CLIENT_ID,
+      clientSecret: SANDBOX_CLIENT_SECRET,
+    });
+    const invoices = await client.listIssuedInvoicesChangedSince(null);
+
+    expect(invoices).toHaveLength(50);
+    expect(invoices.flatMap((invoice) => openApiMismatches(invoice, 'InvoiceOutputModel'))).toEqual([]);
+
+    process.kill(-started.pid!, 'SIGTERM');
+    await exited;
+    expect(await rejectionOf(client.getInvoiceStatuses())).toHaveProperty('retryable', true);
+  });
+});
