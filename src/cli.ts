@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerVbSandboxCommands } from './sandbox/vb-sandbox-command';
+import { registerVbCheckCommand } from './visma-business/check-command';
 
 /** Exit status of a command line run that finished as intended. */
 export const EXIT_OK = 0;
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .description('Import invoices from Visma.net Project Management into Visma Business, on Temporal.')
     .showHelpAfterError()
     .exitOverride();
+  registerVbCheckCommand(program);
+  registerVbSandboxCommands(program);
   return program;
 }
 
