@@ -4,6 +4,8 @@ import { registerKidCommand } from './starter/kid-command';
 import { registerPreviewCommand } from './starter/preview-command';
 import { registerSyncCommands } from './starter/sync-commands';
 import { registerSimulatorCommands } from './sandbox/simulator-command';
+import { registerVbSandboxCommands } from './sandbox/vb-sandbox-command';
+import { registerVbCheckCommand } from './visma-business/check-command';
 
 /** Exit status of a command line run that finished as intended. */
 export const EXIT_OK = 0;
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerKidCommand(program);
   registerPreviewCommand(program);
   registerSimulatorCommands(program);
+  registerVbCheckCommand(program);
+  registerVbSandboxCommands(program);
   return program;
 }
 

@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSandboxDatabase } from '../../src/sandbox/vb-sandbox-database';
+import { renderSqlServerSeedScript } from '../../src/sandbox/vb-seed';
+import { compareCatalogue } from '../../src/visma-business/catalogue-check';
+import { readDdlScript } from '../../src/visma-business/ddl';
+import { resolveSchema } from '../../src/visma-business/schema-names';
+import { SqliteExecutor } from '../../src/visma-business/sqlite-executor';
+
+const REPOSITORY_ROOT = join(__dirname, '..', '..');
+
+function runCli(...args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, ['bin/journal-import.js', ...args], {
+    cwd: REPOSITORY_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+async function alter(file: string, statement: string): Promise<void> {
+  const executor = new SqliteExecutor(file);
+  try {
+    await executor.execute(statement);
+  } finally {
+    await executor.close();
+  }
+}
+
+describe('vb check command', () => {
+  let directory: string;
+  let sandbox: string;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'vb-check-'));
+    sandbox = await createSandboxDatabase(join(directory, 'vb.sqlite'));
+  });
+
+  afterAll(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  test('sandbox database passes', () => {
+    const { status, output } = runCli('vb', 'check', '--sqlite', sandbox);
+
+    expect(status).toBe(0);
+    expect(output).toContain('columns the import needs are there');
+  });
+
+  test('dropped column is named', async () => {
+    const copy = join(directory, 'dropped-column.sqlite');
+    copyFileSync(sandbox, copy);
+    await alter(copy, 'ALTER TABLE WaVo DROP COLUMN CID');
+
+    const { status, output } = runCli('vb', 'check', '--sqlite', copy);
+
+    expect(status).not.toBe(0);
+    expect(output).toContain('Missing column WaVo.CID');
+  });
+
+  test('renamed column passes with override', async () => {
+    const copy = join(directory, 'renamed-column.sqlite');
+    copyFileSync(sandbox, copy);
+    await alter(copy, 'ALTER TABLE CustOpen RENAME COLUMN RestAm TO RestAmount');
+    const namesFile = join(directory, 'names.json');
+    writeFileSync(namesFile, JSON.stringify({ openEntry: { restAmount: 'RestAmount' } }));
+
+    const withoutOverride = runCli('vb', 'check', '--sqlite', copy);
+    const withOverride = runCli('vb', 'check', '--sqlite', copy, '--names', namesFile);
+
+    expect(withoutOverride.status).not.toBe(0);
+    expect(withoutOverride.output).toContain('Missing column CustOpen.RestAm:');
+    expect(withOverride.status).toBe(0);
+  });
+
+  test('missing database file fails', () => {
+    const { status, output } = runCli('vb', 'check', '--sqlite', join(directory, 'absent.sqlite'));
+
+    expect(status).not.toBe(0);
+    expect(output).toContain('does not exist');
+  });
+
+  test('unexpected type is reported', () => {
+    const schema = resolveSchema();
+    const catalogue = Object.values(schema).flatMap((table) =>
+      Object.values(table.columns).map((column) => ({
+        tableName: table.name.toUpperCase(),
+        columnName: column.name,
+        dataType:
+          column.kind === 'integer'
+            ? 'int'
+            : column.kind === 'decimal'
+              ? 'decimal'
+              : column.kind === 'text'
+                ? 'nvarchar'
+                : 'varbinary',
+        maxLength: column.kind === 'text' ? 255 : null,
+      })),
+    );
+    const amount = catalogue.find((entry) => entry.tableName === 'WAVO' && entry.columnName === 'Am');
+    if (amount) amount.dataType = 'float';
+
+    const { problems } = compareCatalogue(schema, catalogue);
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ kind: 'unexpected-type', foundType: 'float' });
+  });
+
+  test('committed SQL Server seed is current', () => {
+    expect(readDdlScript('sqlserver-seed.sql')).toBe(renderSqlServerSeedScript());
+  });
+
+  test('SQL Server DDL creates every needed table', () => {
+    const script = `${readDdlScript('sqlserver.sql')}\n${readDdlScript('sqlserver-import.sql')}`;
+    const created = [...script.matchAll(/CREATE TABLE dbo\.(\w+)/g)].map((match) => match[1]);
+
+    expect(created.sort()).toEqual(
+      Object.values(resolveSchema())
+        .map((table) => table.name)
+        .sort(),
+    );
+  });
+});

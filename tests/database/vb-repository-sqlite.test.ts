@@ -1,0 +1,4 @@
+import { describeRepositorySuite } from './vb-repository-suite';
+import { prepareSqliteDatabase } from './vb-test-database';
+
+describeRepositorySuite('SQLite', prepareSqliteDatabase);
