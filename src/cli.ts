@@ -6,6 +6,7 @@ import { registerSyncCommands } from './starter/sync-commands';
 import { registerSimulatorCommands } from './sandbox/simulator-command';
 import { registerVbSandboxCommands } from './sandbox/vb-sandbox-command';
 import { registerVbCheckCommand } from './visma-business/check-command';
+import { registerWorkerCommand } from './worker/worker-command';
 
 /** Exit status of a command line run that finished as intended. */
 export const EXIT_OK = 0;
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerSimulatorCommands(program);
   registerVbCheckCommand(program);
   registerVbSandboxCommands(program);
+  registerWorkerCommand(program);
   return program;
 }
 

@@ -51,6 +51,10 @@ export interface InvoiceQuery {
   changedSince?: string | null;
   invoiceStatusGuids?: string[];
   numbers?: number[];
+  /** First invoice date, `YYYY-MM-DD`. */
+  startDate?: string;
+  /** Last invoice date, `YYYY-MM-DD`. */
+  endDate?: string;
 }
 
 /**
@@ -115,6 +119,16 @@ export class ProjectManagementClient {
     return invoices;
   }
 
+  /** Lists the invoices in an issued status whose invoice date lies from `startDate` to `endDate`, inclusive. */
+  async listIssuedInvoicesBetween(startDate: string, endDate: string): Promise<PmInvoice[]> {
+    const invoiceStatusGuids = await this.getIssuedStatusGuids();
+    const invoices: PmInvoice[] = [];
+    for await (const page of this.invoicePages({ startDate, endDate, invoiceStatusGuids })) {
+      invoices.push(...page);
+    }
+    return invoices;
+  }
+
   /** Returns the invoices with this number; more than one when business units number their invoices separately. */
   async findInvoicesByNumber(invoiceNumber: number): Promise<PmInvoice[]> {
     if (!Number.isInteger(invoiceNumber) || invoiceNumber <= 0) {
@@ -134,6 +148,8 @@ export class ProjectManagementClient {
     if (query.changedSince != null) params.set('changedSince', checkDateTime(route, query.changedSince));
     for (const guid of query.invoiceStatusGuids ?? []) params.append('invoiceStatusGuids', guid);
     for (const number of query.numbers ?? []) params.append('numbers', String(number));
+    if (query.startDate) params.set('startDate', query.startDate);
+    if (query.endDate) params.set('endDate', query.endDate);
     return this.pagesByToken(InvoiceSchema, route, '/v1/invoices', params, null, true);
   }
 

@@ -180,6 +180,18 @@ function matchingInvoices(state: PmSimulatorState, query: URLSearchParams): Simu
     });
   }
 
+  const startDate = query.get('startDate');
+  const endDate = query.get('endDate');
+  for (const [name, value] of [
+    ['startDate', startDate],
+    ['endDate', endDate],
+  ] as const) {
+    if (value !== null && !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+      throw new ApiFailure(400, 'InvalidParameter', `${name} is not a date`, { type: 'UriParameter', name });
+    }
+  }
+  const invoiceDay = (invoice: SimulatedInvoice) => String(invoice.body.date ?? '').slice(0, 10);
+
   const field = (invoice: SimulatedInvoice, name: string, key: string) =>
     (invoice.body[name] as Record<string, unknown> | null | undefined)?.[key];
   return state
@@ -189,6 +201,8 @@ function matchingInvoices(state: PmSimulatorState, query: URLSearchParams): Simu
     .filter((invoice) => numbers.size === 0 || numbers.has(invoice.body.number as number))
     .filter((invoice) => referenceNumbers.size === 0 || referenceNumbers.has(String(invoice.body.referenceNumber)))
     .filter((invoice) => changedSince === null || Date.parse(String(invoice.body.lastUpdatedDateTime)) >= changedSince)
+    .filter((invoice) => startDate === null || invoiceDay(invoice) >= startDate.slice(0, 10))
+    .filter((invoice) => endDate === null || invoiceDay(invoice) <= endDate.slice(0, 10))
     .sort(
       (a, b) =>
         Date.parse(String(a.body.lastUpdatedDateTime)) - Date.parse(String(b.body.lastUpdatedDateTime)) ||

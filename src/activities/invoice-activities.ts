@@ -1,0 +1,194 @@
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
+import { checkInvoiceKid } from '../domain/kid-layout';
+import { LedgerStatus } from '../domain/ledger';
+import { mapInvoiceToVoucher } from '../domain/mapping';
+import { parseOre } from '../domain/money';
+import { pickPmStatus } from '../domain/pm-status';
+import { deriveLedgerStatus } from '../domain/status';
+import type { PmInvoice } from '../project-management/invoice-schemas';
+import { toInvoiceForMapping } from '../project-management/invoice-conversion';
+import { VoucherAlreadyPostedError } from '../visma-business/errors';
+import type { ClientRegistry } from './client-registry';
+import type { JournalActivities } from './contracts';
+import { classifyFailures, NeedsPersonError } from './failures';
+
+type InvoiceActivities = Pick<
+  JournalActivities,
+  | 'fetchInvoice'
+  | 'mapInvoiceToVoucher'
+  | 'postVoucherToBatch'
+  | 'attachInvoicePdf'
+  | 'readLedgerStatus'
+  | 'updateInvoiceStatus'
+>;
+
+/** Creates the activities of the invoice workflow's steps, over the clients of the registry. */
+export function createInvoiceActivities(registry: ClientRegistry, today: () => string = isoToday): InvoiceActivities {
+  return {
+    /** Reads the invoice, its rows and its customer number from PM and converts them for the mapping. */
+    fetchInvoice: (input) =>
+      classifyFailures(async () => {
+        const { pm } = registry.get(input.client);
+        const invoice = input.invoiceGuid
+          ? await pm.getInvoice(input.invoiceGuid)
+          : await findIssuedInvoice(registry, input.client, input.invoiceNumber);
+        const rows = await pm.getInvoiceRows(invoice.guid);
+
+        let withCustomer = invoice;
+        if (invoice.customer?.number == null && invoice.customer?.guid) {
+          const customer = await pm.getCustomer(invoice.customer.guid);
+          withCustomer = { ...invoice, customer: { ...invoice.customer, number: customer.number ?? null } };
+        }
+
+        const converted = toInvoiceForMapping(input.client, withCustomer, rows);
+        if (converted.invoiceNumber !== input.invoiceNumber) {
+          throw new NeedsPersonError(
+            'InvoiceNumberMismatchError',
+            `PM returned invoice ${converted.invoiceNumber} for invoice ${input.invoiceNumber} (guid ${invoice.guid})`,
+          );
+        }
+        log.info('invoice fetched', { client: input.client, invoiceNumber: input.invoiceNumber, rows: rows.length });
+        return { invoice: converted, statusInPm: statusFromFlags(invoice) };
+      }),
+
+    /** Reads the posting data and the customer from Visma Business, checks the KID and maps the invoice. */
+    mapInvoiceToVoucher: (input) =>
+      classifyFailures(async () => {
+        const { vb, settings } = registry.get(input.client);
+        const invoice = input.invoice;
+        const productCodes = [
+          ...new Set(invoice.rows.map((row) => row.productCode).filter((code): code is string => code !== null)),
+        ];
+        const posting = await vb.readPostingData(productCodes, settings.voucherType);
+        const voucher = mapInvoiceToVoucher(invoice, posting);
+        await vb.requireCustomer(voucher.key.customerNumber, invoice.invoiceNumber);
+
+        if (invoice.kid !== null) {
+          const check = checkInvoiceKid(invoice.kid, settings.kid, invoice.invoiceNumber, voucher.key.customerNumber);
+          if (check.kind !== 'valid') {
+            throw new NeedsPersonError(
+              'KidMismatchError',
+              describeKidProblem(invoice.invoiceNumber, invoice.kid, check),
+            );
+          }
+        }
+        return { voucher, totalOre: parseOre(invoice.totalIncludingTax) };
+      }),
+
+    /** Writes the voucher to the client's import batch of today, once per invoice. */
+    postVoucherToBatch: (input) =>
+      classifyFailures(async () => {
+        const { vb, settings } = registry.get(input.client);
+        const series = { first: settings.voucherSeries.first, last: settings.voucherSeries.last };
+        try {
+          const result = await vb.writeVoucher(input.voucher, { runDate: today(), series });
+          log.info('voucher written', { ...input.voucher.key, ...result, reimportBy: input.reimport?.by });
+          return { voucherNumber: result.voucherNumber, batchNumber: result.batchNumber, outcome: result.outcome };
+        } catch (error) {
+          // A workflow started again for an invoice already in the ledger with the same content has nothing to do.
+          if (isAlreadyPostedWithSameContent(error) && !input.reimport) {
+            return {
+              voucherNumber: error.voucherNumber,
+              batchNumber: error.batchNumber,
+              outcome: 'unchanged' as const,
+            };
+          }
+          throw error;
+        }
+      }),
+
+    /** Downloads the invoice PDF from PM and stores it with the voucher. */
+    attachInvoicePdf: (input) =>
+      classifyFailures(async () => {
+        const { pm, vb, settings } = registry.get(input.client);
+        heartbeat('downloading');
+        const pdf = await pm.getInvoicePdf(input.invoiceGuid);
+        heartbeat('storing');
+        const fileName = `invoice-${input.key.invoiceNumber}.pdf`;
+        const { outcome } = await vb.storeAttachment(input.key, pdf, fileName, settings.maxPdfBytes);
+        log.info('invoice PDF attached', { ...input.key, bytes: pdf.byteLength, outcome });
+        return { outcome, bytes: pdf.byteLength };
+      }),
+
+    /** Reads what Visma Business shows about the invoice and derives its status. */
+    readLedgerStatus: (input) =>
+      classifyFailures(async () => {
+        const { vb } = registry.get(input.client);
+        const facts = await vb.readLedgerFacts(input.key);
+        if (facts === null || (!facts.waitingInBatch && !facts.customerTransactionPosted)) {
+          return { status: null, remainingOre: 0, batchNumber: facts?.batchNumber ?? null, voucherNumber: null };
+        }
+        const reading = deriveLedgerStatus(facts);
+        return {
+          status: reading.status,
+          remainingOre: reading.remainingOre,
+          batchNumber: facts.batchNumber,
+          voucherNumber: facts.voucherNumber,
+        };
+      }),
+
+    /** Sets the PM status whose flags match the ledger status. */
+    updateInvoiceStatus: (input) =>
+      classifyFailures(async () => {
+        const { pm } = registry.get(input.client);
+        const statuses = await pm.getInvoiceStatuses();
+        const target = pickPmStatus(input.status, statuses);
+        // The first attempt always sends the change, even when PM shows the status already, so PM records each
+        // status the import reaches. A retry first checks, because the earlier attempt may have succeeded.
+        const alreadyShown =
+          activityInfo().attempt > 1 && (await pm.getInvoice(input.invoiceGuid)).status?.guid === target.guid;
+        if (!alreadyShown) {
+          await pm.changeInvoiceStatus(input.invoiceGuid, target.guid);
+          log.info('PM status changed', { client: input.client, invoiceNumber: input.invoiceNumber, to: target.name });
+        }
+        return { pmStatusGuid: target.guid, pmStatusName: target.name };
+      }),
+  };
+}
+
+async function findIssuedInvoice(registry: ClientRegistry, client: string, invoiceNumber: string): Promise<PmInvoice> {
+  const { pm } = registry.get(client);
+  const number = Number(invoiceNumber);
+  if (!Number.isSafeInteger(number) || number <= 0) {
+    throw new NeedsPersonError(
+      'InvalidInvoiceNumberError',
+      `Invoice number ${invoiceNumber} is not a positive integer`,
+    );
+  }
+  const found = await pm.findInvoicesByNumber(number);
+  if (found.length === 0) {
+    throw new NeedsPersonError(
+      'InvoiceNotFoundError',
+      `Invoice ${invoiceNumber} of client ${client} was not found in PM`,
+    );
+  }
+  if (found.length > 1) {
+    throw new NeedsPersonError(
+      'DuplicateInvoiceNumberError',
+      `PM has ${found.length} invoices numbered ${invoiceNumber} (guids ${found.map((invoice) => invoice.guid).join(', ')}); ` +
+        'resolve the duplicate in PM',
+    );
+  }
+  return found[0];
+}
+
+function statusFromFlags(invoice: PmInvoice): LedgerStatus | null {
+  const status = invoice.status;
+  if (status?.isPaid) return LedgerStatus.Paid;
+  if (status?.isWaitingPayment) return LedgerStatus.Open;
+  if (status?.isSent) return LedgerStatus.Sent;
+  return null;
+}
+
+function describeKidProblem(invoiceNumber: string, kid: string, check: { kind: string; expectedKid?: string }): string {
+  const expected = check.expectedKid ? `; the client's KID layout gives ${check.expectedKid}` : '';
+  return `Invoice ${invoiceNumber}: KID ${kid} is invalid (${check.kind})${expected}. Correct the KID settings in PM or the client's KID layout.`;
+}
+
+function isAlreadyPostedWithSameContent(error: unknown): error is VoucherAlreadyPostedError {
+  return error instanceof VoucherAlreadyPostedError && error.sameContent;
+}
+
+function isoToday(): string {
+  return new Date().toISOString().slice(0, 10);
+}

@@ -1,0 +1,93 @@
+import { heartbeat, log } from '@temporalio/activity';
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { invoiceWorkflowStartOptions } from '../config/invoice-workflow-options';
+import type { PmInvoice } from '../project-management/invoice-schemas';
+import type { ClientRegistry } from './client-registry';
+import type { ChangedInvoices, JournalActivities } from './contracts';
+import { classifyFailures } from './failures';
+
+type SyncActivities = Pick<
+  JournalActivities,
+  'listChangedInvoices' | 'listInvoicesIssuedBetween' | 'startInvoiceWorkflows'
+>;
+
+/**
+ * How far the next sync pass reaches back before the newest change seen, in milliseconds. PM compares with
+ * "greater or equal", and its clock and ours may differ, so a pass overlaps the last one; a second start of the
+ * same invoice is a no-op.
+ */
+const CURSOR_OVERLAP_MS = 60_000;
+
+/** Creates the activities of the sync and backfill workflows. */
+export function createSyncActivities(registry: ClientRegistry, temporal: Client, taskQueue: string): SyncActivities {
+  return {
+    /** Lists issued invoices changed since the cursor and returns the cursor for the next pass. */
+    listChangedInvoices: (input) =>
+      classifyFailures(async () => {
+        const { pm } = registry.get(input.client);
+        const startedAt = Date.now();
+        const invoices = await pm.listIssuedInvoicesChangedSince(input.since);
+        return toChangedInvoices(invoices, input.since, startedAt);
+      }),
+
+    /** Lists issued invoices whose invoice date lies between two dates. */
+    listInvoicesIssuedBetween: (input) =>
+      classifyFailures(async () => {
+        const { pm } = registry.get(input.client);
+        const issued = await pm.listIssuedInvoicesBetween(input.from, input.to);
+        // PM's date filter may compare date-times, so the range is checked again on the calendar date.
+        return toChangedInvoices(
+          issued.filter((invoice) => inRange(invoice.date, input.from, input.to)),
+          null,
+          Date.now(),
+        );
+      }),
+
+    /** Starts an invoice workflow for each invoice; an invoice that already has one is counted and left alone. */
+    startInvoiceWorkflows: (input) =>
+      classifyFailures(async () => {
+        const { settings } = registry.get(input.client);
+        let started = 0;
+        let alreadyKnown = 0;
+        for (const invoice of input.invoices) {
+          heartbeat(started + alreadyKnown);
+          try {
+            await temporal.workflow.start('invoiceWorkflow', invoiceWorkflowStartOptions(settings, taskQueue, invoice));
+            started++;
+          } catch (error) {
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+            alreadyKnown++;
+          }
+        }
+        log.info('invoice workflows started', { client: input.client, started, alreadyKnown });
+        return { started, alreadyKnown };
+      }),
+  };
+}
+
+function toChangedInvoices(invoices: PmInvoice[], since: string | null, startedAtMs: number): ChangedInvoices {
+  const numbered = invoices.filter((invoice) => invoice.number != null);
+  const newest = numbered
+    .map((invoice) => Date.parse(invoice.lastUpdatedDateTime ?? ''))
+    .filter((time) => Number.isFinite(time))
+    .reduce((latest, time) => Math.max(latest, time), Number.NEGATIVE_INFINITY);
+
+  let nextSince: string;
+  if (Number.isFinite(newest)) {
+    nextSince = new Date(newest - CURSOR_OVERLAP_MS).toISOString();
+  } else if (numbered.length === 0 && since !== null) {
+    nextSince = since;
+  } else {
+    nextSince = new Date(startedAtMs - CURSOR_OVERLAP_MS).toISOString();
+  }
+  return {
+    invoices: numbered.map((invoice) => ({ invoiceNumber: String(invoice.number), invoiceGuid: invoice.guid })),
+    nextSince,
+  };
+}
+
+function inRange(date: string | null | undefined, from: string, to: string): boolean {
+  if (!date) return false;
+  const day = date.slice(0, 10);
+  return day >= from && day <= to;
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { invoiceWorkflowStartOptions } from '../../src/config/invoice-workflow-options';
+import { parseOre } from '../../src/domain/money';
+import { InvoiceProgress, progressQuery, refreshStatusSignal, retrySignal } from '../../src/workflows/definitions';
+import type { InvoiceWorkflowInput } from '../../src/workflows/invoice-state';
+import { createJournalWorker, JournalWorker } from '../../src/worker/journal-worker';
+import { createSandboxFixture, SandboxFixture } from '../harness/sandbox-fixture';
+import { createTimeSkippingEnvironment } from '../harness/temporal-environments';
+
+// An invoice's whole life on the time-skipping server, with the real activities over the PM simulator and a
+// sandbox Visma Business file, and the simulated accountant acting between the workflow's timers.
+
+const TASK_QUEUE = `lifecycle-${randomUUID()}`;
+
+describe('invoice lifecycle', () => {
+  let env: TestWorkflowEnvironment;
+  let fixture: SandboxFixture;
+  let journal: JournalWorker;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnvironment();
+    fixture = await createSandboxFixture({ invoices: 12, seed: 3, taskQueue: TASK_QUEUE });
+    journal = await createJournalWorker({
+      config: fixture.config,
+      connection: env.nativeConnection,
+      client: env.client,
+      env: fixture.env,
+    });
+  });
+
+  afterAll(async () => {
+    await journal?.close();
+    await fixture?.close();
+    await env?.teardown();
+  });
+
+  function start(invoiceNumber: string, maxHistoryEvents?: number) {
+    const options = invoiceWorkflowStartOptions(fixture.config.clients[0], TASK_QUEUE, { invoiceNumber });
+    const input: InvoiceWorkflowInput = {
+      ...options.args[0],
+      settings: { ...options.args[0].settings, maxHistoryEvents },
+    };
+    return env.client.workflow.start('invoiceWorkflow', { ...options, args: [input] });
+  }
+
+  test('PM receives Sent, Open, Paid in order', async () => {
+    const invoice = fixture.simulator.state.invoiceByNumber(10001)!;
+    const kid = String(invoice.body.referenceNumber);
+    const totalOre = parseOre(String((invoice.body.totalIncludingTax as { amount: number }).amount));
+
+    const handle = await start('10001', 60);
+    const result = await journal.worker.runUntil(async () => {
+      const sent = await waitForProgress(handle, (progress) => progress.statusInPm === 'Sent');
+      expect(sent.stepsDone).toEqual(['fetchInvoice', 'mapInvoiceToVoucher', 'postVoucherToBatch', 'attachInvoicePdf']);
+
+      await fixture.accountant.updateBatch(sent.batchNumber!);
+      await handle.signal(refreshStatusSignal, { by: 'test' });
+      const open = await waitForProgress(handle, (progress) => progress.statusInPm === 'Open');
+      expect(open.remainingOre).toBe(totalOre);
+
+      const part = Math.round(totalOre / 3);
+      await fixture.accountant.registerPayment(kid, part, { paidOn: String(invoice.body.dueDate) });
+      await env.sleep('30 days');
+      const partlyPaid = await handle.query(progressQuery);
+      expect(partlyPaid.status).toBe('Open');
+      expect(partlyPaid.remainingOre).toBe(totalOre - part);
+
+      await fixture.accountant.registerPayment(kid, totalOre - part, { paidOn: String(invoice.body.dueDate) });
+      await env.sleep('60 days');
+      return handle.result();
+    });
+
+    expect(result.status).toBe('Paid');
+    const changes = fixture.simulator.state.statusChanges.filter((change) => change.invoiceGuid === invoice.guid);
+    expect(changes.map((change) => flagsOf(fixture, change.toStatusGuid))).toEqual(['Sent', 'Open', 'Paid']);
+    expect(
+      await fixture.repository.countVouchers({
+        client: 'acme',
+        invoiceNumber: '10001',
+        customerNumber: String((invoice.body.customer as { number: number }).number),
+      }),
+    ).toBe(1);
+
+    const description = await handle.describe();
+    expect(description.raw.workflowExecutionInfo?.firstRunId).not.toBe(description.runId);
+
+    // Committed histories let the replay test prove that workflow changes keep running workflows working.
+    if (process.env.JOURNAL_IMPORT_RECORD_HISTORIES === '1') {
+      const history = await env.client.workflow.getHandle(handle.workflowId, description.runId).fetchHistory();
+      const file = path.join(__dirname, '..', 'fixtures', 'histories', 'invoice-paid-after-continue-as-new.json');
+      writeFileSync(file, JSON.stringify(history, null, 2));
+    }
+  });
+
+  test('VAT mismatch waits for retry', async () => {
+    const invoice = fixture.simulator.state.invoiceByNumber(10002)!;
+    const originalRate = invoice.rows[0].vatRate as number;
+    fixture.simulator.state.updateInvoiceRow(invoice.guid, 0, { vatRate: 14 });
+
+    const handle = await start('10002');
+    await journal.worker.runUntil(async () => {
+      const attention = await waitForProgress(handle, (progress) => progress.status === 'NeedsAttention');
+      expect(attention.attention?.errorType).toBe('VatRateNotInGroupError');
+      expect(attention.attention?.message).toContain('10002');
+
+      fixture.simulator.state.updateInvoiceRow(invoice.guid, 0, { vatRate: originalRate });
+      await handle.signal(retrySignal, { by: 'test', reason: 'VAT rate corrected in PM' });
+      const sent = await waitForProgress(handle, (progress) => progress.statusInPm === 'Sent');
+
+      await fixture.accountant.updateBatch(sent.batchNumber!);
+      const kid = String(invoice.body.referenceNumber);
+      const totalOre = parseOre(String((invoice.body.totalIncludingTax as { amount: number }).amount));
+      await fixture.accountant.registerPayment(kid, totalOre, { paidOn: String(invoice.body.dueDate) });
+      await env.sleep('40 days');
+      const result = await handle.result();
+      expect(result.status).toBe('Paid');
+    });
+  });
+});
+
+function flagsOf(fixture: SandboxFixture, statusGuid: string): string {
+  const status = fixture.simulator.state.status(statusGuid)!;
+  if (status.isPaid) return 'Paid';
+  if (status.isWaitingPayment) return 'Open';
+  if (status.isSent) return 'Sent';
+  return status.name;
+}
+
+async function waitForProgress(
+  handle: { query: (definition: typeof progressQuery) => Promise<InvoiceProgress> },
+  done: (progress: InvoiceProgress) => boolean,
+  timeoutMs = 60_000,
+): Promise<InvoiceProgress> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const progress = await handle.query(progressQuery);
+    if (done(progress)) return progress;
+    if (Date.now() > deadline) throw new Error(`progress not reached in time: ${JSON.stringify(progress)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
