@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { checkCatalogue, describeProblem } from './catalogue-check';
+import { MssqlExecutor } from './mssql-executor';
 import type { SchemaNameOverrides } from './schema-names';
 import type { SqlExecutor } from './sql-executor';
 import { SqliteExecutor } from './sqlite-executor';
@@ -55,7 +56,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
   let executor: SqlExecutor;
   try {
     overrides = options.names === undefined ? undefined : JSON.parse(readFileSync(options.names, 'utf8'));
-    executor = await openExecutor(options);
+    executor = openExecutor(options);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return EXIT_CHECK_FAILED;
@@ -81,7 +82,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
   }
 }
 
-async function openExecutor(options: CheckOptions): Promise<SqlExecutor> {
+function openExecutor(options: CheckOptions): SqlExecutor {
   const variable = options.mssqlConnectionStringEnv;
   if (variable === undefined) {
     if (!existsSync(options.sqlite)) {
@@ -94,8 +95,6 @@ async function openExecutor(options: CheckOptions): Promise<SqlExecutor> {
 
   const connectionString = process.env[variable];
   if (!connectionString) throw new Error(`Environment variable ${variable} is not set or empty.`);
-  // Loaded only here, so that SQLite checks do not pay for the SQL Server driver.
-  const { MssqlExecutor } = await import('./mssql-executor');
   return new MssqlExecutor({
     connectionString,
     database: options.database,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SEED_COMPANY } from '../../src/sandbox/seed-catalogue';
 import { createSandboxDatabase, installSandboxSchema } from '../../src/sandbox/vb-sandbox-database';
 import type { SqlExecutor } from '../../src/visma-business/sql-executor';
+import { MssqlExecutor } from '../../src/visma-business/mssql-executor';
 import { SqliteExecutor } from '../../src/visma-business/sqlite-executor';
 
 /** Environment variable with the connection string of a disposable SQL Server database for the repository tests. */
@@ -18,7 +19,6 @@ export async function openTestExecutor(database: TestDatabase): Promise<SqlExecu
   if (database.kind === 'sqlite') return new SqliteExecutor(database.file);
   const connectionString = process.env[database.connectionStringEnv];
   if (!connectionString) throw new Error(`${database.connectionStringEnv} is not set`);
-  const { MssqlExecutor } = await import('../../src/visma-business/mssql-executor');
   return new MssqlExecutor({ connectionString });
 }
 
