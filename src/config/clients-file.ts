@@ -14,8 +14,8 @@ export const ProjectManagementSettingsSchema = z.strictObject({
   clientId: z.string().min(1),
   /** Name of the environment variable that holds the client secret. */
   clientSecretEnv: envName,
-  /** OAuth2 scope requested with the token. */
-  scope: z.string().min(1).default('invoices:read invoices:write customers:read files:read'),
+  /** OAuth2 scopes requested with the token, separated by spaces; the PM client's default when absent. */
+  scope: z.string().min(1).optional(),
   /** Timeout of one HTTP request, in milliseconds. */
   timeoutMs: z.number().int().positive().default(30_000),
   /** JSON Patch path that sets an invoice's status; PM does not document the patch input model. */

@@ -11,7 +11,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AdminAction, JournalActivities, PostedVoucher } from '../activities/contracts';
+import type { AdminAction, JournalActivities, LedgerStatusReading, PostedVoucher } from '../activities/contracts';
 import {
   CUSTOMER_NOT_FOUND,
   REIMPORT_REJECTED,
@@ -239,8 +239,17 @@ class InvoiceRun {
     const settings = this.input.settings;
     for (;;) {
       this.refreshRequested = false;
-      const reading = await readLedgerStatus({ client: this.input.client, key: this.key! });
-      this.progress.lastPollAt = workflowTimeIso();
+      let reading: LedgerStatusReading;
+      try {
+        reading = await readLedgerStatus({ client: this.input.client, key: this.key! });
+        this.progress.lastPollAt = workflowTimeIso();
+        this.applyReading(reading);
+        if (reading.status !== null) await this.writeStatusToPm(reading.status);
+      } catch (error) {
+        // Reading or writing the status failed beyond its retries: a person looks, then the watch goes on.
+        if ((await this.waitInAttention(describeFailure(error))) === 'timed-out') return;
+        continue;
+      }
 
       if (reading.status === null) {
         const failure = {
@@ -252,13 +261,6 @@ class InvoiceRun {
         continue;
       }
 
-      this.progress.remainingOre = reading.remainingOre;
-      this.progress.batchNumber = reading.batchNumber ?? this.progress.batchNumber;
-      this.progress.voucherNumber = reading.voucherNumber ?? this.progress.voucherNumber;
-      if (reading.status !== this.progress.status) {
-        this.setStatus(reading.status);
-      }
-      await this.writeStatusToPm(reading.status);
       if (reading.status === LedgerStatus.Paid) return;
 
       if (this.shouldContinueAsNew()) {
@@ -281,6 +283,16 @@ class InvoiceRun {
       if (this.reimports.length > 0) {
         await this.reimportDuringWatch();
       }
+    }
+  }
+
+  private applyReading(reading: LedgerStatusReading): void {
+    if (reading.status === null) return;
+    this.progress.remainingOre = reading.remainingOre;
+    this.progress.batchNumber = reading.batchNumber ?? this.progress.batchNumber;
+    this.progress.voucherNumber = reading.voucherNumber ?? this.progress.voucherNumber;
+    if (reading.status !== this.progress.status) {
+      this.setStatus(reading.status);
     }
   }
 

@@ -28,6 +28,7 @@ export interface SandboxFixture {
   /** Repository and accountant on their own connection to the sandbox file, for the test's checks. */
   repository: VismaBusinessRepository;
   accountant: SimulatedAccountant;
+  executor: SqliteExecutor;
   close(): Promise<void>;
 }
 
@@ -76,6 +77,7 @@ export async function createSandboxFixture(options: SandboxFixtureOptions): Prom
     env: { ...process.env, [PM_SECRET_ENV]: SANDBOX_CLIENT_SECRET },
     repository: new VismaBusinessRepository(executor),
     accountant: new SimulatedAccountant(executor),
+    executor,
     async close() {
       await executor.close();
       await simulator.stop();

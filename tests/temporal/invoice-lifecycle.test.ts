@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { invoiceWorkflowStartOptions } from '../../src/config/invoice-workflow-options';
 import { parseOre } from '../../src/domain/money';
@@ -18,24 +19,31 @@ const TASK_QUEUE = `lifecycle-${randomUUID()}`;
 describe('invoice lifecycle', () => {
   let env: TestWorkflowEnvironment;
   let fixture: SandboxFixture;
-  let journal: JournalWorker;
 
   beforeAll(async () => {
     env = await createTimeSkippingEnvironment();
     fixture = await createSandboxFixture({ invoices: 12, seed: 3, taskQueue: TASK_QUEUE });
-    journal = await createJournalWorker({
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+    await env?.teardown();
+  });
+
+  // A worker stops for good when runUntil returns, so each test runs its own.
+  async function withWorker<T>(body: () => Promise<T>): Promise<T> {
+    const journal: JournalWorker = await createJournalWorker({
       config: fixture.config,
       connection: env.nativeConnection,
       client: env.client,
       env: fixture.env,
     });
-  });
-
-  afterAll(async () => {
-    await journal?.close();
-    await fixture?.close();
-    await env?.teardown();
-  });
+    try {
+      return await journal.worker.runUntil(body);
+    } finally {
+      await journal.close();
+    }
+  }
 
   function start(invoiceNumber: string, maxHistoryEvents?: number) {
     const options = invoiceWorkflowStartOptions(fixture.config.clients[0], TASK_QUEUE, { invoiceNumber });
@@ -52,7 +60,7 @@ describe('invoice lifecycle', () => {
     const totalOre = parseOre(String((invoice.body.totalIncludingTax as { amount: number }).amount));
 
     const handle = await start('10001', 60);
-    const result = await journal.worker.runUntil(async () => {
+    const result = await withWorker(async () => {
       const sent = await waitForProgress(handle, (progress) => progress.statusInPm === 'Sent');
       expect(sent.stepsDone).toEqual(['fetchInvoice', 'mapInvoiceToVoucher', 'postVoucherToBatch', 'attachInvoicePdf']);
 
@@ -87,12 +95,8 @@ describe('invoice lifecycle', () => {
     const description = await handle.describe();
     expect(description.raw.workflowExecutionInfo?.firstRunId).not.toBe(description.runId);
 
-    // Committed histories let the replay test prove that workflow changes keep running workflows working.
-    if (process.env.JOURNAL_IMPORT_RECORD_HISTORIES === '1') {
-      const history = await env.client.workflow.getHandle(handle.workflowId, description.runId).fetchHistory();
-      const file = path.join(__dirname, '..', 'fixtures', 'histories', 'invoice-paid-after-continue-as-new.json');
-      writeFileSync(file, JSON.stringify(history, null, 2));
-    }
+    await recordHistory(handle.workflowId, description.raw.workflowExecutionInfo!.firstRunId!, 'invoice-first-run');
+    await recordHistory(handle.workflowId, description.runId, 'invoice-paid-after-continue-as-new');
   });
 
   test('VAT mismatch waits for retry', async () => {
@@ -101,7 +105,7 @@ describe('invoice lifecycle', () => {
     fixture.simulator.state.updateInvoiceRow(invoice.guid, 0, { vatRate: 14 });
 
     const handle = await start('10002');
-    await journal.worker.runUntil(async () => {
+    await withWorker(async () => {
       const attention = await waitForProgress(handle, (progress) => progress.status === 'NeedsAttention');
       expect(attention.attention?.errorType).toBe('VatRateNotInGroupError');
       expect(attention.attention?.message).toContain('10002');
@@ -118,7 +122,18 @@ describe('invoice lifecycle', () => {
       const result = await handle.result();
       expect(result.status).toBe('Paid');
     });
+    await recordHistory(handle.workflowId, undefined, 'invoice-needs-attention-then-retry');
   });
+
+  // With JOURNAL_IMPORT_RECORD_HISTORIES=1, writes the history for the replay test, which proves that a change
+  // of the workflow code still replays the workflows that are running.
+  async function recordHistory(workflowId: string, runId: string | undefined, name: string): Promise<void> {
+    if (process.env.JOURNAL_IMPORT_RECORD_HISTORIES !== '1') return;
+    const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    // Binary protobuf, because the JSON form needs protobufjs type checks that fail inside Jest's module registry.
+    const bytes = temporal.api.history.v1.History.encode(history!).finish();
+    writeFileSync(path.join(__dirname, '..', 'fixtures', 'histories', `${name}.binpb`), bytes);
+  }
 });
 
 function flagsOf(fixture: SandboxFixture, statusGuid: string): string {

@@ -128,13 +128,22 @@ describe('sync on the dev server', () => {
 
   test('reimport replaces waiting voucher', async () => {
     const invoice = invoices()[4];
-    fixture.simulator.state.updateInvoiceRow(invoice.guid, 0, { description: 'Corrected row text' });
+    const dueDate = '2027-03-31';
+    fixture.simulator.state.updateInvoice(invoice.guid, { dueDate });
 
-    const result = await cli('reimport', '--client', 'acme', '--invoice', invoice.number, '--reason', 'row text');
+    const result = await cli('reimport', '--client', 'acme', '--invoice', invoice.number, '--reason', 'due date');
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('re-imported (replaced)');
     expect(result.code).toBe(0);
     expect(await fixture.repository.countVouchers(keyOf(invoice))).toBe(1);
+    const facts = await fixture.repository.readLedgerFacts(keyOf(invoice));
+    const { voucherLine } = fixture.repository.names;
+    const rows = await fixture.executor.query<{ dueDate: unknown }>(
+      `SELECT ${voucherLine.dueDate} AS dueDate FROM ${voucherLine.table}
+       WHERE ${voucherLine.voucherNumber} = @voucherNumber AND ${voucherLine.dueDate} > 0`,
+      { voucherNumber: facts!.voucherNumber! },
+    );
+    expect(rows.map((row) => String(row.dueDate))).toEqual(['20270331']);
   });
 
   test('reimport of posted invoice rejected', async () => {
