@@ -48,6 +48,16 @@ export interface PaymentResult {
   remainingOre: number;
 }
 
+/** An open customer entry as the sandbox accountant sees it. */
+export interface OpenEntry {
+  voucherNumber: number;
+  invoiceNumber: string | null;
+  kid: string | null;
+  /** Amount still open in øre; negative for a credit note. */
+  restOre: number;
+  paidStatus: number;
+}
+
 interface CustomerLineRow {
   voucherNumber: unknown;
   voucherDate: unknown;
@@ -181,6 +191,65 @@ export class SimulatedAccountant {
         { ...keys, paidStatus },
       );
       return { paidStatus, remainingOre };
+    });
+  }
+
+  /** Returns the numbers of the import batches waiting to be updated. */
+  async listWaitingBatches(): Promise<number[]> {
+    const { importBatch: b } = this.names;
+    const rows = await this.executor.query<{ batchNumber: unknown }>(
+      `SELECT ${b.batchNumber} AS batchNumber FROM ${b.table} ORDER BY ${b.batchNumber}`,
+      {},
+    );
+    return rows.map((row) => toNumber(row.batchNumber));
+  }
+
+  /** Returns every open customer entry, oldest voucher first. */
+  async listOpenEntries(): Promise<OpenEntry[]> {
+    const { openEntry: o } = this.names;
+    const rows = await this.executor.query<{
+      voucherNumber: unknown;
+      invoiceNumber: string | null;
+      kid: string | null;
+      restAmount: unknown;
+      paidStatus: unknown;
+    }>(
+      `SELECT ${o.voucherNumber} AS voucherNumber, ${o.invoiceNumber} AS invoiceNumber, ${o.kid} AS kid,
+         ${o.restAmount} AS restAmount, ${o.paidStatus} AS paidStatus
+       FROM ${o.table} ORDER BY ${o.voucherNumber}`,
+      {},
+    );
+    return rows.map((row) => ({
+      voucherNumber: toNumber(row.voucherNumber),
+      invoiceNumber: row.invoiceNumber,
+      kid: row.kid,
+      restOre: kronerToOre(row.restAmount),
+      paidStatus: toNumber(row.paidStatus),
+    }));
+  }
+
+  /**
+   * Settles the open credit entry of a credit note, as when the accountant offsets it against an invoice or
+   * refunds it: the open entry goes away and the customer transaction is marked settled on time.
+   *
+   * @throws PaymentRejectedError when the voucher has no open credit entry.
+   */
+  settleCredit(voucherNumber: number): Promise<void> {
+    return this.executor.transaction(async (tx) => {
+      const { openEntry: o, customerTransaction: t } = this.names;
+      const entries = await tx.query<{ restAmount: unknown; invoiceNumber: string | null }>(
+        `SELECT ${o.restAmount} AS restAmount, ${o.invoiceNumber} AS invoiceNumber
+         FROM ${o.table} ${tx.dialect.lockForUpdate} WHERE ${o.voucherNumber} = @voucherNumber`,
+        { voucherNumber },
+      );
+      if (entries.length !== 1 || kronerToOre(entries[0].restAmount) >= 0) {
+        throw new PaymentRejectedError(`voucher ${voucherNumber}`, 0, 'the voucher has no open credit entry.');
+      }
+      await tx.execute(`DELETE FROM ${o.table} WHERE ${o.voucherNumber} = @voucherNumber`, { voucherNumber });
+      await tx.execute(
+        `UPDATE ${t.table} SET ${t.paidStatus} = @paidStatus WHERE ${t.voucherNumber} = @voucherNumber`,
+        { voucherNumber, paidStatus: PaidStatus.SettledOnTime },
+      );
     });
   }
 

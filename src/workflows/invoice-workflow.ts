@@ -66,7 +66,8 @@ const { readLedgerStatus, updateInvoiceStatus } = proxyActivities<JournalActivit
 
 const STATUS_ORDER: LedgerStatus[] = [LedgerStatus.Sent, LedgerStatus.Open, LedgerStatus.Paid];
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
-const CUSTOMER_RETRY_INTERVAL = '30 minutes';
+/** Longest wait between two checks for a customer the master-data integration has not copied yet. */
+const MAX_CUSTOMER_RETRY_MS = 30 * 60_000;
 const MAX_ADMIN_ACTIONS_KEPT = 20;
 
 /** Outcome of a NeedsAttention wait: a person asked to go on, or the wait timed out. */
@@ -188,7 +189,8 @@ class InvoiceRun {
             ...this.logAttributes,
             message: failure.message,
           });
-          await sleep(CUSTOMER_RETRY_INTERVAL);
+          // Six checks within the grace period, at most every 30 minutes and at least every 10 seconds.
+          await sleep(Math.min(MAX_CUSTOMER_RETRY_MS, Math.max(10_000, graceMs / 6)));
           continue;
         }
         this.failPendingReimports(failure);
