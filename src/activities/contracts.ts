@@ -36,7 +36,7 @@ export interface MappedInvoice {
 export interface PostVoucherInput {
   client: string;
   voucher: Voucher;
-  /** Who asked for a re-import and why, when this write replaces an earlier one. */
+  /** Person and reason of the re-import, when this write replaces an earlier one. */
   reimport?: AdminAction;
 }
 
@@ -66,7 +66,7 @@ export interface ReadLedgerStatusInput {
   key: VoucherKey;
 }
 
-/** Result of `readLedgerStatus`; `status` is null when Visma Business holds no voucher for the key. */
+/** Result of `readLedgerStatus`; `status` is null when Visma Business has no voucher for the key. */
 export interface LedgerStatusReading {
   status: LedgerStatus | null;
   remainingOre: number;
@@ -123,7 +123,7 @@ export interface StartedInvoiceWorkflows {
   alreadyKnown: number;
 }
 
-/** Who performed an admin action and why; recorded in the workflow history. */
+/** Person and reason of an admin action, recorded in the workflow history. */
 export interface AdminAction {
   by: string;
   reason: string;

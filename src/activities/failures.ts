@@ -25,7 +25,7 @@ export class NeedsPersonError extends Error {
   }
 }
 
-// Errors of data or configuration: retrying cannot help, so the workflow asks a person instead.
+// Errors of data or configuration: retrying cannot help, so the workflow waits for a person instead.
 const NOT_RETRYABLE = [
   MappingError,
   InvalidInvoiceError,
@@ -43,7 +43,7 @@ const NOT_RETRYABLE = [
 
 /**
  * Converts an error raised inside an activity to the ApplicationFailure Temporal records: its type is the error's
- * name, retryable as the error's kind says, with PM's Retry-After as the next retry delay. The message is the
+ * name, retryable according to the error's kind, with PM's Retry-After as the next retry delay. The message is the
  * error's own, which names the invoice and the value and never carries a secret.
  */
 export function toApplicationFailure(error: unknown): ApplicationFailure {

@@ -12,9 +12,9 @@ type SyncActivities = Pick<
 >;
 
 /**
- * How far the next sync pass reaches back before the newest change seen, in milliseconds. PM compares with
- * "greater or equal", and its clock and ours may differ, so a pass overlaps the last one; a second start of the
- * same invoice is a no-op.
+ * How far the next sync pass reaches back before the newest change seen, in milliseconds. The clocks of PM and of
+ * the worker may differ, so a pass overlaps the last one. That is harmless because a second start of the same
+ * invoice is a no-op.
  */
 const CURSOR_OVERLAP_MS = 60_000;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 // The clients file: one entry per client of the accounting bureau. Secrets never appear in it; fields ending in
-// `Env` name the environment variable that holds the secret.
+// `Env` name the environment variable that contains the secret.
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z.string().regex(ENV_NAME, 'must be the name of an environment variable, not the secret itself');
@@ -12,7 +12,7 @@ export const ProjectManagementSettingsSchema = z.strictObject({
   baseUrl: z.url(),
   /** Client id of the API credentials; not a secret. */
   clientId: z.string().min(1),
-  /** Name of the environment variable that holds the client secret. */
+  /** Name of the environment variable that contains the client secret. */
   clientSecretEnv: envName,
   /** OAuth2 scopes requested with the token, separated by spaces; the PM client's default when absent. */
   scope: z.string().min(1).optional(),
@@ -26,7 +26,7 @@ export const ProjectManagementSettingsSchema = z.strictObject({
 export const VismaBusinessSettingsSchema = z.discriminatedUnion('engine', [
   z.strictObject({
     engine: z.literal('mssql'),
-    /** Name of the environment variable that holds the SQL Server connection string of the company database. */
+    /** Name of the environment variable that contains the SQL Server connection string of the company database. */
     connectionStringEnv: envName,
   }),
   z.strictObject({
@@ -45,7 +45,7 @@ export const KidLayoutSchema = z.strictObject({
   customerDigits: z.number().int().min(1).max(24).nullable().default(null),
 });
 
-/** Which statuses are written back to PM. */
+/** Statuses written back to PM. */
 export const StatusWriteBackSchema = z.strictObject({
   Sent: z.boolean().default(true),
   Open: z.boolean().default(true),
@@ -58,7 +58,7 @@ export const PollingSchema = z.strictObject({
   syncIntervalSeconds: z.number().int().positive().default(300),
   /** First delay of the status watch after posting, in seconds; later delays grow with the invoice's age. */
   statusInitialSeconds: z.number().int().positive().default(900),
-  /** Longest delay between two status reads, in seconds. */
+  /** Maximum delay between two status reads, in seconds. */
   statusMaxSeconds: z.number().int().positive().default(86_400),
 });
 

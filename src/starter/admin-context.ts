@@ -15,7 +15,7 @@ export interface AdminOptions {
   by?: string;
 }
 
-/** What an admin command works with: the configuration and a Temporal client. */
+/** Configuration and Temporal client of an admin command. */
 export interface AdminContext {
   config: ClientsFile;
   client: Client;

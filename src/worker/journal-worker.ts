@@ -5,7 +5,7 @@ import { ClientRegistry, createClientRegistry } from '../activities/client-regis
 import type { ClientsFile } from '../config/clients-file';
 import type { PmLogger } from '../project-management/logger';
 
-/** What {@link createJournalWorker} needs. */
+/** Options of {@link createJournalWorker}. */
 export interface JournalWorkerOptions {
   config: ClientsFile;
   /** Connection the worker polls on. */

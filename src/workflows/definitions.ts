@@ -17,7 +17,7 @@ export function syncWorkflowId(client: string): string {
 /** Steps of the invoice workflow, in order, as the progress query lists them. */
 export type InvoiceStep = 'fetchInvoice' | 'mapInvoiceToVoucher' | 'postVoucherToBatch' | 'attachInvoicePdf';
 
-/** What the `progress` query returns about one invoice. */
+/** Progress of one invoice, as the `progress` query returns it. */
 export interface InvoiceProgress {
   client: string;
   invoiceNumber: string;
@@ -34,7 +34,7 @@ export interface InvoiceProgress {
   lastPollAt: string | null;
   /** Workflow time of the next planned status read, ISO 8601. */
   nextPollAt: string | null;
-  /** Why the invoice needs a person, while status is NeedsAttention. */
+  /** Reason the invoice needs a person, while status is NeedsAttention. */
   attention: { errorType: string; message: string; since: string } | null;
   /** Admin actions received by this run, oldest first. */
   adminActions: { action: string; by: string; reason: string; at: string }[];

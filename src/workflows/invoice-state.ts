@@ -5,11 +5,11 @@ import type { InvoiceProgress, InvoiceStep, ReimportResult } from './definitions
 
 /** Client settings the invoice workflow follows, taken from the clients file when the workflow starts. */
 export interface InvoiceWorkflowSettings {
-  /** Which statuses are written back to PM. */
+  /** Statuses written back to PM. */
   statusWriteBack: Record<LedgerStatus, boolean>;
   /** First delay of the status watch, in seconds. */
   statusInitialSeconds: number;
-  /** Longest delay between two status reads, in seconds. */
+  /** Maximum delay between two status reads, in seconds. */
   statusMaxSeconds: number;
   /** Hold the invoice for an admin's approval before posting. */
   requireApproval: boolean;
@@ -55,7 +55,7 @@ export interface InvoiceWorkflowInput {
   carried?: CarriedInvoiceState;
 }
 
-/** How an invoice workflow ended. */
+/** Outcome of an invoice workflow. */
 export interface InvoiceWorkflowResult {
   status: InvoiceStatus;
   voucherNumber: number | null;

@@ -66,7 +66,7 @@ const { readLedgerStatus, updateInvoiceStatus } = proxyActivities<JournalActivit
 
 const STATUS_ORDER: LedgerStatus[] = [LedgerStatus.Sent, LedgerStatus.Open, LedgerStatus.Paid];
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
-/** Longest wait between two checks for a customer the master-data integration has not copied yet. */
+/** Maximum wait between two checks for a customer the master-data integration has not copied yet. */
 const MAX_CUSTOMER_RETRY_MS = 30 * 60_000;
 const MAX_ADMIN_ACTIONS_KEPT = 20;
 
@@ -199,9 +199,9 @@ class InvoiceRun {
     }
   }
 
-  /** Fetch, map, post and attach, once; pending re-import requests are answered by this attempt. */
+  /** Fetch, map, post and attach, once; this attempt resolves the pending re-import requests. */
   private async importOnce(): Promise<void> {
-    // Requests pending now are answered by this attempt; later ones wait for the next.
+    // This attempt resolves the requests pending now; later ones wait for the next attempt.
     const served = [...this.reimports];
     const reimport = served[0]?.action;
 
@@ -350,7 +350,7 @@ class InvoiceRun {
   }
 
   /**
-   * Answers pending re-imports when the voucher is already in the ledger. Returns true when the failure was
+   * Rejects pending re-imports when the voucher is already in the ledger. Returns true when the failure was
    * that and a re-import asked for it, so the workflow goes on watching.
    */
   private resolveReimportsOnAlreadyPosted(error: unknown): boolean {

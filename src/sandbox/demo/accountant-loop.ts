@@ -1,6 +1,6 @@
 import type { SimulatedAccountant } from '../accountant';
 
-/** What the sandbox accountant did in one round. */
+/** Counts of the sandbox accountant's actions in one round. */
 export interface AccountantRound {
   batchesUpdated: number;
   partPayments: number;

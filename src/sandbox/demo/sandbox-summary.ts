@@ -22,9 +22,9 @@ export interface SummaryRow {
 export type UnknownCustomers = ReadonlySet<string>;
 
 /**
- * Checks every issued invoice of the simulator against Visma Business, PM and Temporal: an imported invoice has one
- * voucher and one PDF, and PM shows the status Visma Business gives; an invoice that needs attention has nothing
- * written in Visma Business.
+ * Checks every issued invoice of the simulator against Visma Business, PM and Temporal. An imported invoice must
+ * have one voucher and one PDF, and PM must show the status that Visma Business gives. An invoice that needs
+ * attention must have nothing written in Visma Business.
  */
 export async function summarise(
   client: string,
