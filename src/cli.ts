@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerInvoiceCommands } from './starter/invoice-commands';
 import { registerKidCommand } from './starter/kid-command';
 import { registerPreviewCommand } from './starter/preview-command';
+import { registerSweepCommands } from './starter/sweep-commands';
 import { registerSyncCommands } from './starter/sync-commands';
 import { registerSimulatorCommands } from './sandbox/simulator-command';
 import { registerVbSandboxCommands } from './sandbox/vb-sandbox-command';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInvoiceCommands(program);
   registerSyncCommands(program);
+  registerSweepCommands(program);
   registerKidCommand(program);
   registerPreviewCommand(program);
   registerSimulatorCommands(program);

@@ -123,6 +123,21 @@ export interface StartedInvoiceWorkflows {
   alreadyKnown: number;
 }
 
+/** Input of `sweepLedgerStatuses`. */
+export interface SweepLedgerStatusesInput {
+  client: string;
+}
+
+/** Result of `sweepLedgerStatuses`. */
+export interface SweptLedgerStatuses {
+  /** Invoices whose status or remaining amount changed since the last sweep. */
+  changed: number;
+  /** Changed invoices whose running workflow received `refreshStatus`. */
+  signalled: number;
+  /** Changed invoices whose workflow has closed, so no one needs the signal. */
+  closed: number;
+}
+
 /** Person and reason of an admin action, recorded in the workflow history. */
 export interface AdminAction {
   by: string;
@@ -140,4 +155,5 @@ export interface JournalActivities {
   listChangedInvoices(input: ListChangedInvoicesInput): Promise<ChangedInvoices>;
   listInvoicesIssuedBetween(input: ListInvoicesInRangeInput): Promise<ChangedInvoices>;
   startInvoiceWorkflows(input: StartInvoiceWorkflowsInput): Promise<StartedInvoiceWorkflows>;
+  sweepLedgerStatuses(input: SweepLedgerStatusesInput): Promise<SweptLedgerStatuses>;
 }

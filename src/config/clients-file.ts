@@ -60,6 +60,19 @@ export const PollingSchema = z.strictObject({
   statusInitialSeconds: z.number().int().positive().default(900),
   /** Maximum delay between two status reads, in seconds. */
   statusMaxSeconds: z.number().int().positive().default(86_400),
+  /**
+   * Watch statuses with the client's status sweep: one set-based read of Visma Business per sweep interval signals
+   * the invoices whose status changed, and each invoice reads on its own only as a fallback. When false, each
+   * invoice reads on the schedule of `statusInitialSeconds` and `statusMaxSeconds`.
+   */
+  statusSweep: z.boolean().default(true),
+  /** Time between two status sweeps of the client, in seconds. */
+  statusSweepSeconds: z.number().int().positive().default(300),
+  /**
+   * First fallback read of an invoice under the sweep, in seconds after the last read; the delay doubles after each
+   * fallback read that finds no change, up to 32 times this value.
+   */
+  statusFallbackSeconds: z.number().int().positive().default(86_400),
 });
 
 /** One client of the bureau. */
@@ -83,7 +96,14 @@ export const ClientSettingsSchema = z.strictObject({
       statusWriteBack: StatusWriteBackSchema.default({ Sent: true, Open: true, Paid: true }),
     })
     .default({ importWithoutApproval: true, statusWriteBack: { Sent: true, Open: true, Paid: true } }),
-  polling: PollingSchema.default({ syncIntervalSeconds: 300, statusInitialSeconds: 900, statusMaxSeconds: 86_400 }),
+  polling: PollingSchema.default({
+    syncIntervalSeconds: 300,
+    statusInitialSeconds: 900,
+    statusMaxSeconds: 86_400,
+    statusSweep: true,
+    statusSweepSeconds: 300,
+    statusFallbackSeconds: 86_400,
+  }),
   /** Largest invoice PDF stored, in bytes. */
   maxPdfBytes: z
     .number()

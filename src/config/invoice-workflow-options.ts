@@ -12,6 +12,8 @@ export function invoiceWorkflowSettings(client: ClientSettings): InvoiceWorkflow
     statusWriteBack: client.automation.statusWriteBack,
     statusInitialSeconds: client.polling.statusInitialSeconds,
     statusMaxSeconds: client.polling.statusMaxSeconds,
+    statusSweep: client.polling.statusSweep,
+    statusFallbackSeconds: client.polling.statusFallbackSeconds,
     requireApproval: !client.automation.importWithoutApproval,
     customerGraceHours: client.customerGraceHours,
     needsAttentionTimeoutDays: client.needsAttentionTimeoutDays,

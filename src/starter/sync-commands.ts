@@ -6,6 +6,7 @@ import { CLIENT_KEY } from '../domain/search-attributes';
 import { backfillProgressQuery, stopSyncSignal, syncProgressQuery, syncWorkflowId } from '../workflows/definitions';
 import type { backfillWorkflow, clientSyncWorkflow } from '../workflows';
 import { adminAction, AdminOptions, withAdminContext, withAdminOptions } from './admin-context';
+import { startStatusSweep } from './sweep-commands';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -14,7 +15,7 @@ export function registerSyncCommands(program: Command): void {
   const sync = program.command('sync').description("run a client's sync workflow, which imports new invoices");
 
   withAdminOptions(sync.command('start'))
-    .description('start the sync workflow of a client')
+    .description("start the sync workflow of a client, and its status sweep unless the client's settings turn it off")
     .requiredOption('--client <key>', 'client key from the clients file')
     .option('--since <time>', 'ISO 8601 time from which changed invoices are listed; default every issued invoice')
     .action((options: AdminOptions & { client: string; since?: string }) =>
@@ -43,6 +44,7 @@ export function registerSyncCommands(program: Command): void {
         }
         const link = workflowLink(workflowId);
         if (link) console.log(`  ${link}`);
+        await startStatusSweep(client, config, settings);
       }),
     );
 

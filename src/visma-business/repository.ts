@@ -6,6 +6,7 @@ import { readCompanyDefaults, readPostingData, type CompanyDefaults } from './co
 import { CustomerNotFoundError } from './errors';
 import { findOrCreateBatch, InvalidRunDateError } from './import-batch';
 import { readLedgerFacts } from './ledger-facts-reader';
+import { markSwept, readChangedLedgerStatuses, type ChangedLedgerStatus } from './ledger-sweep';
 import { resolveSchemaNames, type SchemaNameOverrides, type SchemaNames } from './schema-names';
 import type { SqlExecutor } from './sql-executor';
 import { toNumber, toVbDate, toVbInteger } from './vb-values';
@@ -123,6 +124,19 @@ export class VismaBusinessRepository {
   /** Reads what the status derivation needs about the invoice of `key`, or null when it was never imported. */
   readLedgerFacts(key: VoucherKey): Promise<LedgerFacts | null> {
     return readLedgerFacts(this.executor, this.names, key);
+  }
+
+  /**
+   * Reads, in one statement, the invoices of `client` that are not swept as Paid yet and whose ledger status or
+   * remaining amount changed since the last {@link markSwept}. A voucher written or replaced counts as swept Sent.
+   */
+  readChangedLedgerStatuses(client: string): Promise<ChangedLedgerStatus[]> {
+    return readChangedLedgerStatuses(this.executor, this.names, client);
+  }
+
+  /** Stores each entry's status and remaining amount as the state the next sweep compares with. */
+  markSwept(swept: readonly ChangedLedgerStatus[]): Promise<void> {
+    return markSwept(this.executor, this.names, swept, this.clock());
   }
 
   /** Counts the distinct voucher numbers in waiting batches and customer transactions for the invoice of `key`. */

@@ -174,6 +174,9 @@ export const DEFAULT_SCHEMA = {
     documentSha256: column('DocSha256', 'text', { minLength: 64 }),
     createdAt: column('CreatedAt', 'text', { minLength: 24 }),
     updatedAt: column('UpdatedAt', 'text', { minLength: 24 }),
+    sweepStatus: column('SweepStatus', 'text', { minLength: 10 }),
+    sweepRestOre: column('SweepRestOre', 'integer'),
+    sweepAt: column('SweepAt', 'text', { minLength: 24 }),
   }),
   batchRun: importTable('JiBatch', "the import's batch per client and run date", {
     client: column('Client', 'text', { minLength: 100 }),

@@ -1,3 +1,4 @@
+import { LedgerStatus } from '../domain/ledger';
 import type { Voucher } from '../domain/voucher';
 import { VoucherAlreadyPostedError } from './errors';
 import { findOrCreateBatch } from './import-batch';
@@ -171,20 +172,24 @@ async function saveVoucherKey(
     contentSha256: rows.contentSha256,
     now: now.toISOString(),
   };
+  // The voucher now waits in a batch, which is status Sent with the total open. Storing that as the sweep state
+  // keeps the status sweep from reporting the invoice before anything has happened to it in the ledger.
   if (exists) {
     await tx.execute(
       `UPDATE ${k.table} SET ${k.batchNumber} = @batchNumber, ${k.totalOre} = @totalOre,
-         ${k.contentSha256} = @contentSha256, ${k.updatedAt} = @now
+         ${k.contentSha256} = @contentSha256, ${k.updatedAt} = @now,
+         ${k.sweepStatus} = @sweepStatus, ${k.sweepRestOre} = @totalOre, ${k.sweepAt} = @now
        WHERE ${k.client} = @client AND ${k.invoiceNumber} = @invoiceNumber AND ${k.customerNumber} = @customerNumber`,
-      params,
+      { ...params, sweepStatus: LedgerStatus.Sent },
     );
     return;
   }
   await tx.execute(
     `INSERT INTO ${k.table} (${k.client}, ${k.invoiceNumber}, ${k.customerNumber}, ${k.voucherNumber},
-       ${k.batchNumber}, ${k.totalOre}, ${k.contentSha256}, ${k.createdAt}, ${k.updatedAt})
+       ${k.batchNumber}, ${k.totalOre}, ${k.contentSha256}, ${k.createdAt}, ${k.updatedAt},
+       ${k.sweepStatus}, ${k.sweepRestOre}, ${k.sweepAt})
      VALUES (@client, @invoiceNumber, @customerNumber, @voucherNumber, @batchNumber, @totalOre, @contentSha256,
-       @now, @now)`,
-    params,
+       @now, @now, @sweepStatus, @totalOre, @now)`,
+    { ...params, sweepStatus: LedgerStatus.Sent },
   );
 }

@@ -14,6 +14,11 @@ export function syncWorkflowId(client: string): string {
   return `sync/${client}`;
 }
 
+/** Returns the id of a client's status sweep workflow: `sweep/<client>`. */
+export function sweepWorkflowId(client: string): string {
+  return `sweep/${client}`;
+}
+
 /** Steps of the invoice workflow, in order, as the progress query lists them. */
 export type InvoiceStep = 'fetchInvoice' | 'mapInvoiceToVoucher' | 'postVoucherToBatch' | 'attachInvoicePdf';
 
@@ -40,8 +45,17 @@ export interface InvoiceProgress {
   adminActions: { action: string; by: string; reason: string; at: string }[];
 }
 
+/** Payload of `refreshStatus`: who asked, and for the status sweep, what it saw. */
+export interface RefreshStatusRequest {
+  by?: string;
+  /** Status the sweep read, for the history; the workflow reads the status itself. */
+  status?: string;
+  /** Remaining amount in øre that the sweep read. */
+  remainingOre?: number;
+}
+
 /** Wakes the status watch for an immediate read of Visma Business. */
-export const refreshStatusSignal = defineSignal<[{ by?: string }?]>('refreshStatus');
+export const refreshStatusSignal = defineSignal<[RefreshStatusRequest?]>('refreshStatus');
 
 /** Runs the failed step again after a person fixed the cause; accepted while the invoice needs attention. */
 export const retrySignal = defineSignal<[AdminAction]>('retry');
@@ -98,3 +112,20 @@ export interface BackfillProgress {
 
 /** Returns the backfill's progress. */
 export const backfillProgressQuery = defineQuery<BackfillProgress>('backfillProgress');
+
+/** Progress of a client's status sweep. */
+export interface SweepProgress {
+  client: string;
+  passes: number;
+  /** Invoices whose status change the sweep signalled, over every pass. */
+  invoicesSignalled: number;
+  lastPassAt: string | null;
+  nextPassAt: string | null;
+  stopping: boolean;
+}
+
+/** Returns the status sweep's progress. */
+export const sweepProgressQuery = defineQuery<SweepProgress>('sweepProgress');
+
+/** Asks the status sweep to finish after its current pass. */
+export const stopSweepSignal = defineSignal<[AdminAction]>('stopSweep');

@@ -11,6 +11,16 @@ export interface InvoiceWorkflowSettings {
   statusInitialSeconds: number;
   /** Maximum delay between two status reads, in seconds. */
   statusMaxSeconds: number;
+  /**
+   * The client's status sweep signals status changes, so the watch reads on its own only as a fallback.
+   * @default false, the backing-off schedule of `statusInitialSeconds` and `statusMaxSeconds`
+   */
+  statusSweep?: boolean;
+  /**
+   * First fallback read under the sweep, in seconds; it doubles after each fallback read that finds no change.
+   * @default 86 400 (one day)
+   */
+  statusFallbackSeconds?: number;
   /** Hold the invoice for an admin's approval before posting. */
   requireApproval: boolean;
   /** How long an unknown customer may wait for the master-data integration, in hours. */
@@ -39,6 +49,8 @@ export interface CarriedInvoiceState {
   remainingOre: number | null;
   lastPollAt: string | null;
   adminActions: InvoiceProgress['adminActions'];
+  /** Fallback reads in a row that found no change, which set the next fallback delay under the sweep. */
+  quietFallbackReads?: number;
   /** Number of runs before this one. */
   continuedRuns: number;
 }

@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -39,6 +40,7 @@ import type {
   InvoiceWorkflowResult,
   PendingReimport,
 } from './invoice-state';
+import { fallbackDelayMs } from './status-fallback';
 
 // Retry policies by step. Every policy ends after a bounded number of attempts, so that an outage that outlasts
 // it puts the invoice in NeedsAttention instead of retrying for ever. Activities raise bad data as non-retryable.
@@ -69,6 +71,14 @@ const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 /** Maximum wait between two checks for a customer the master-data integration has not copied yet. */
 const MAX_CUSTOMER_RETRY_MS = 30 * 60_000;
 const MAX_ADMIN_ACTIONS_KEPT = 20;
+/** Default first fallback read under the status sweep: one day. */
+const DEFAULT_FALLBACK_SECONDS = 86_400;
+
+// Patch ids of changes that workflows recorded before them replay without.
+/** The watch waits for the status sweep's signal and reads on its own only as a fallback. */
+const STATUS_SWEEP_PATCH = 'status-sweep';
+/** Search attributes are upserted only when a value changes, and the batch number together with status Sent. */
+const SEARCH_ATTRIBUTE_CHANGES_PATCH = 'search-attribute-changes-only';
 
 /** Outcome of a NeedsAttention wait: a person asked to go on, or the wait timed out. */
 type AttentionOutcome = 'retry' | 'timed-out';
@@ -92,6 +102,10 @@ class InvoiceRun {
   private approvedBy: AdminAction | undefined;
   private retryRequested = false;
   private refreshRequested = false;
+  private quietFallbackReads: number;
+  /** Decided when first needed, because `patched` must be called at the same point on every replay. */
+  private sweepWatch: boolean | undefined;
+  private searchAttributeChangesOnly = false;
   private readonly reimports: PendingReimport[] = [];
   private readonly logAttributes: Record<string, string>;
 
@@ -102,6 +116,7 @@ class InvoiceRun {
     this.dueDate = carried?.dueDate ?? null;
     this.postedAtMs = carried?.postedAtMs ?? 0;
     this.approvedBy = input.approvedBy;
+    this.quietFallbackReads = carried?.quietFallbackReads ?? 0;
     this.logAttributes = { client: input.client, invoiceNumber: input.invoiceNumber };
     this.progress = {
       client: input.client,
@@ -160,6 +175,7 @@ class InvoiceRun {
   }
 
   async run(): Promise<InvoiceWorkflowResult> {
+    this.searchAttributeChangesOnly = patched(SEARCH_ATTRIBUTE_CHANGES_PATCH);
     this.upsertSearchAttributes();
 
     if (!this.input.carried) {
@@ -233,18 +249,33 @@ class InvoiceRun {
     this.markStep('attachInvoicePdf');
     if (this.progress.status === InvoiceStatus.Importing) {
       this.setStatus(InvoiceStatus.Sent);
+    } else if (this.searchAttributeChangesOnly) {
+      // A re-import during the watch keeps the status, but may have written the voucher into another batch.
+      this.upsertSearchAttributes();
     }
   }
 
-  /** Reads the ledger status until the invoice is paid, writing each new status to PM. */
+  /**
+   * Reads the ledger status until the invoice is paid, writing each new status to PM. Between reads it waits for a
+   * `refreshStatus` signal, from the status sweep or an admin, or for its own delay: the backing-off schedule
+   * without the sweep, the fallback delay with it.
+   */
   private async watchStatus(): Promise<void> {
     const settings = this.input.settings;
+    let wokeByTimer = false;
     for (;;) {
       this.refreshRequested = false;
+      const before = { status: this.progress.status, remainingOre: this.progress.remainingOre };
+      const timerRead = wokeByTimer;
+      wokeByTimer = false;
       let reading: LedgerStatusReading;
       try {
         reading = await readLedgerStatus({ client: this.input.client, key: this.key! });
         this.progress.lastPollAt = workflowTimeIso();
+        if (timerRead) {
+          const changed = reading.status !== before.status || reading.remainingOre !== before.remainingOre;
+          this.quietFallbackReads = changed ? 0 : this.quietFallbackReads + 1;
+        }
         this.applyReading(reading);
         if (reading.status !== null) await this.writeStatusToPm(reading.status);
       } catch (error) {
@@ -270,22 +301,36 @@ class InvoiceRun {
         await continueAsNew<typeof invoiceWorkflow>({ ...this.input, carried: this.carriedState() });
       }
 
-      const delayMs = nextStatusPollDelayMs({
-        status: reading.status,
-        postedAtMs: this.postedAtMs,
-        nowMs: workflowTimeMs(),
-        dueAtMs: dateToEpochMs(this.dueDate!),
-        initialMs: settings.statusInitialSeconds * 1000,
-        maxMs: settings.statusMaxSeconds * 1000,
-      });
+      const delayMs = this.watchesWithSweep()
+        ? fallbackDelayMs(settings.statusFallbackSeconds ?? DEFAULT_FALLBACK_SECONDS, this.quietFallbackReads)
+        : nextStatusPollDelayMs({
+            status: reading.status,
+            postedAtMs: this.postedAtMs,
+            nowMs: workflowTimeMs(),
+            dueAtMs: dateToEpochMs(this.dueDate!),
+            initialMs: settings.statusInitialSeconds * 1000,
+            maxMs: settings.statusMaxSeconds * 1000,
+          });
       this.progress.nextPollAt = new Date(workflowTimeMs() + delayMs).toISOString();
-      await condition(() => this.refreshRequested || this.reimports.length > 0, delayMs);
+      const woken = await condition(() => this.refreshRequested || this.reimports.length > 0, delayMs);
+      wokeByTimer = !woken;
       this.progress.nextPollAt = null;
 
       if (this.reimports.length > 0) {
         await this.reimportDuringWatch();
       }
     }
+  }
+
+  /**
+   * Tells whether the client's status sweep signals this invoice's changes. Workflows whose history was recorded
+   * without the sweep keep their schedule.
+   */
+  private watchesWithSweep(): boolean {
+    if (this.sweepWatch === undefined) {
+      this.sweepWatch = this.input.settings.statusSweep === true && patched(STATUS_SWEEP_PATCH);
+    }
+    return this.sweepWatch;
   }
 
   private applyReading(reading: LedgerStatusReading): void {
@@ -395,7 +440,9 @@ class InvoiceRun {
     this.progress.voucherNumber = posted.voucherNumber;
     this.progress.batchNumber = posted.batchNumber;
     this.markStep('postVoucherToBatch');
-    this.upsertSearchAttributes();
+    // With changes only, the batch number is written with status Sent once the PDF is attached, or with
+    // NeedsAttention when attaching fails, which saves one upsert per invoice.
+    if (!this.searchAttributeChangesOnly) this.upsertSearchAttributes();
     log.info('voucher posted to batch', { ...this.logAttributes, ...stringify(posted) });
   }
 
@@ -424,7 +471,15 @@ class InvoiceRun {
       ? [{ key: CUSTOMER_NUMBER, value: this.progress.customerNumber }]
       : [];
     const batch = this.progress.batchNumber !== null ? [{ key: BATCH_NUMBER, value: this.progress.batchNumber }] : [];
-    upsertSearchAttributes([...pairs, ...customer, ...batch]);
+    const all = [...pairs, ...customer, ...batch];
+    if (!this.searchAttributeChangesOnly) {
+      upsertSearchAttributes(all);
+      return;
+    }
+    // Every upsert is a billed action on Temporal Cloud, so values the workflow already has are left out.
+    const current = workflowInfo().typedSearchAttributes;
+    const changed = all.filter((pair) => current.get(pair.key) !== pair.value);
+    if (changed.length > 0) upsertSearchAttributes(changed);
   }
 
   private shouldContinueAsNew(): boolean {
@@ -447,6 +502,7 @@ class InvoiceRun {
       remainingOre: this.progress.remainingOre,
       lastPollAt: this.progress.lastPollAt,
       adminActions: this.progress.adminActions,
+      quietFallbackReads: this.quietFallbackReads,
       continuedRuns: (this.input.carried?.continuedRuns ?? 0) + 1,
     };
   }

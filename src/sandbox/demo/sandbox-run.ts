@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { parseClientsFile } from '../../config/load-config';
-import { syncWorkflowId } from '../../workflows/definitions';
+import { sweepWorkflowId, syncWorkflowId } from '../../workflows/definitions';
 import { createJournalWorker } from '../../worker/journal-worker';
 import { createJsonLogger } from '../../worker/json-logger';
 import { VismaBusinessRepository } from '../../visma-business/repository';
@@ -41,14 +41,15 @@ export interface SandboxOptions {
 const CLIENT = 'sandbox';
 const PM_SECRET_ENV = 'JOURNAL_IMPORT_SANDBOX_PM_SECRET';
 const TICK_MS = 3_000;
+const SWEEP_SECONDS = 5;
 const UNKNOWN_CUSTOMERS = new Set(
   SEED_CUSTOMERS.filter((customer) => !customer.inVismaBusiness).map((c) => c.customerNumber),
 );
 
 /**
  * Runs the whole product on this machine: the Temporal dev server with its Web UI, the PM simulator, a sandbox
- * Visma Business database, the worker, the sync workflow and a simulated accountant. Resolves to the exit status:
- * with `once`, 0 when every invoice ended as seeded and the figures agree; otherwise 0 after Ctrl-C.
+ * Visma Business database, the worker, the sync and status sweep workflows and a simulated accountant. Resolves to
+ * the exit status: with `once`, 0 when every invoice ended as seeded and the figures agree; otherwise 0 after Ctrl-C.
  */
 export async function runSandbox(options: SandboxOptions): Promise<number> {
   const { print } = options;
@@ -105,7 +106,13 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
             projectManagement: { baseUrl: simulator.url, clientId: SANDBOX_CLIENT_ID, clientSecretEnv: PM_SECRET_ENV },
             vismaBusiness: { engine: 'sqlite', file: vbFile },
             voucherSeries: { first: 100000, last: 199999 },
-            polling: { syncIntervalSeconds: 5, statusInitialSeconds: 3, statusMaxSeconds: 15 },
+            polling: {
+              syncIntervalSeconds: 5,
+              statusInitialSeconds: 3,
+              statusMaxSeconds: 15,
+              statusSweepSeconds: SWEEP_SECONDS,
+              statusFallbackSeconds: 60,
+            },
             customerGraceHours: 1 / 60,
           },
         ],
@@ -141,6 +148,11 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
       workflowId: syncWorkflowId(CLIENT),
       taskQueue: config.temporal.taskQueue,
       args: [{ client: CLIENT, intervalSeconds: 5, cursor: null }],
+    });
+    await temporal.workflow.start('statusSweepWorkflow', {
+      workflowId: sweepWorkflowId(CLIENT),
+      taskQueue: config.temporal.taskQueue,
+      args: [{ client: CLIENT, intervalSeconds: SWEEP_SECONDS }],
     });
 
     const executor = new SqliteExecutor(vbFile);

@@ -1,0 +1,65 @@
+import { log } from '@temporalio/activity';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { ChangedLedgerStatus } from '../visma-business/ledger-sweep';
+import { invoiceWorkflowId, refreshStatusSignal } from '../workflows/definitions';
+import type { ClientRegistry } from './client-registry';
+import { forEachConcurrently } from './concurrency';
+import type { JournalActivities } from './contracts';
+import { classifyFailures } from './failures';
+
+type SweepActivities = Pick<JournalActivities, 'sweepLedgerStatuses'>;
+
+/** Signals sent to the Temporal server at once by one sweep. */
+const SIGNAL_CONCURRENCY = 16;
+
+/** Creates the activity of the status sweep workflow. */
+export function createSweepActivities(registry: ClientRegistry, temporal: Client): SweepActivities {
+  return {
+    /**
+     * Reads the client's invoices whose ledger status changed since the last sweep, signals `refreshStatus` to each
+     * one's workflow, and stores the state read as swept. An invoice is marked only after its signal was delivered
+     * or its workflow found closed, so a failed signal is sent again by the next attempt or pass.
+     */
+    sweepLedgerStatuses: (input) =>
+      classifyFailures(async () => {
+        const { vb } = registry.get(input.client);
+        const changed = await vb.readChangedLedgerStatuses(input.client);
+        const delivered: ChangedLedgerStatus[] = [];
+        let signalled = 0;
+        let closed = 0;
+
+        let signalError: unknown;
+        try {
+          await forEachConcurrently(changed, SIGNAL_CONCURRENCY, async (change) => {
+            const handle = temporal.workflow.getHandle(invoiceWorkflowId(input.client, change.key.invoiceNumber));
+            try {
+              await handle.signal(refreshStatusSignal, {
+                by: 'status sweep',
+                status: change.status,
+                remainingOre: change.remainingOre,
+              });
+              signalled++;
+            } catch (error) {
+              if (!(error instanceof WorkflowNotFoundError)) throw error;
+              closed++;
+            }
+            delivered.push(change);
+          });
+        } catch (error) {
+          signalError = error;
+        }
+
+        await vb.markSwept(delivered);
+        if (signalError !== undefined) {
+          log.warn('status sweep could not signal every changed invoice', {
+            client: input.client,
+            changed: changed.length,
+            delivered: delivered.length,
+            error: signalError instanceof Error ? signalError.message : String(signalError),
+          });
+          throw signalError;
+        }
+        return { changed: changed.length, signalled, closed };
+      }),
+  };
+}
