@@ -22,7 +22,9 @@ export async function startStatusSweep(
 ): Promise<SweepStartOutcome> {
   const workflowId = sweepWorkflowId(settings.key);
   if (!settings.polling.statusSweep) {
-    console.log(`Status sweep of client ${settings.key} is turned off (polling.statusSweep); invoices poll on their own`);
+    console.log(
+      `Status sweep of client ${settings.key} is turned off (polling.statusSweep); invoices poll on their own`,
+    );
     return 'turned-off';
   }
   try {

@@ -56,7 +56,9 @@ export function countBillableActions(events: readonly HistoryEvent[]): BillableA
         add('signal received');
         break;
       case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
-        const fields = Object.keys(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+        const fields = Object.keys(
+          event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {},
+        );
         if (fields.some((name) => name !== CHANGE_VERSION_ATTRIBUTE)) add('search attributes upserted');
         break;
       }
