@@ -3,9 +3,9 @@ import { checkInvoiceKid } from '../domain/kid-layout';
 import { LedgerStatus } from '../domain/ledger';
 import { mapInvoiceToVoucher } from '../domain/mapping';
 import { parseOre } from '../domain/money';
-import { pickPmStatus } from '../domain/pm-status';
+import { pickPmStatus, PmStatusNotFoundError } from '../domain/pm-status';
 import { deriveLedgerStatus } from '../domain/status';
-import type { PmInvoice } from '../project-management/invoice-schemas';
+import type { PmInvoice, PmInvoiceStatus } from '../project-management/invoice-schemas';
 import { toInvoiceForMapping } from '../project-management/invoice-conversion';
 import { VoucherAlreadyPostedError } from '../visma-business/errors';
 import type { ClientRegistry } from './client-registry';
@@ -22,8 +22,23 @@ type InvoiceActivities = Pick<
   | 'updateInvoiceStatus'
 >;
 
+/**
+ * How long a client's PM invoice statuses are reused before they are listed again. Organisations rarely change
+ * them, and a status that no longer fits is found by listing again at once.
+ */
+const PM_STATUSES_MAX_AGE_MS = 10 * 60_000;
+
 /** Creates the activities of the invoice workflow's steps, over the clients of the registry. */
 export function createInvoiceActivities(registry: ClientRegistry, today: () => string = isoToday): InvoiceActivities {
+  const statusLists = new Map<string, { statuses: PmInvoiceStatus[]; listedAtMs: number }>();
+  const listPmStatuses = async (client: string, fresh: boolean): Promise<PmInvoiceStatus[]> => {
+    const cached = statusLists.get(client);
+    if (!fresh && cached && Date.now() - cached.listedAtMs < PM_STATUSES_MAX_AGE_MS) return cached.statuses;
+    const statuses = await registry.get(client).pm.getInvoiceStatuses();
+    statusLists.set(client, { statuses, listedAtMs: Date.now() });
+    return statuses;
+  };
+
   return {
     /** Reads the invoice, its rows and its customer number from PM and converts them for the mapping. */
     fetchInvoice: (input) =>
@@ -127,12 +142,21 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
         };
       }),
 
-    /** Sets the PM status whose flags match the ledger status. */
+    /**
+     * Sets the PM status whose flags match the ledger status. The client's statuses are listed once per
+     * {@link PM_STATUSES_MAX_AGE_MS}, and again when none fits or on a retry.
+     */
     updateInvoiceStatus: (input) =>
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
-        const statuses = await pm.getInvoiceStatuses();
-        const target = pickPmStatus(input.status, statuses);
+        const retry = activityInfo().attempt > 1;
+        let target: PmInvoiceStatus;
+        try {
+          target = pickPmStatus(input.status, await listPmStatuses(input.client, retry));
+        } catch (error) {
+          if (!(error instanceof PmStatusNotFoundError) || retry) throw error;
+          target = pickPmStatus(input.status, await listPmStatuses(input.client, true));
+        }
         // The first attempt always sends the change, even when PM shows the status already, so PM records each
         // status the import reaches. A retry first checks, because the earlier attempt may have succeeded.
         const alreadyShown =

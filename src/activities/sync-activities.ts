@@ -3,6 +3,7 @@ import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client
 import { invoiceWorkflowStartOptions } from '../config/invoice-workflow-options';
 import type { PmInvoice } from '../project-management/invoice-schemas';
 import type { ClientRegistry } from './client-registry';
+import { forEachConcurrently } from './concurrency';
 import type { ChangedInvoices, JournalActivities } from './contracts';
 import { classifyFailures } from './failures';
 
@@ -17,6 +18,9 @@ type SyncActivities = Pick<
  * invoice is a no-op.
  */
 const CURSOR_OVERLAP_MS = 60_000;
+
+/** Workflow starts sent to the Temporal server at once by one sync pass. */
+const START_CONCURRENCY = 16;
 
 /** Creates the activities of the sync and backfill workflows. */
 export function createSyncActivities(registry: ClientRegistry, temporal: Client, taskQueue: string): SyncActivities {
@@ -43,14 +47,16 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
         );
       }),
 
-    /** Starts an invoice workflow for each invoice; an invoice that already has one is counted and left alone. */
+    /**
+     * Starts an invoice workflow for each invoice, {@link START_CONCURRENCY} at a time; an invoice that already has
+     * one is counted and left alone.
+     */
     startInvoiceWorkflows: (input) =>
       classifyFailures(async () => {
         const { settings } = registry.get(input.client);
         let started = 0;
         let alreadyKnown = 0;
-        for (const invoice of input.invoices) {
-          heartbeat(started + alreadyKnown);
+        await forEachConcurrently(input.invoices, START_CONCURRENCY, async (invoice) => {
           try {
             await temporal.workflow.start('invoiceWorkflow', invoiceWorkflowStartOptions(settings, taskQueue, invoice));
             started++;
@@ -58,7 +64,8 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
             if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
             alreadyKnown++;
           }
-        }
+          heartbeat(started + alreadyKnown);
+        });
         log.info('invoice workflows started', { client: input.client, started, alreadyKnown });
         return { started, alreadyKnown };
       }),

@@ -11,6 +11,9 @@ export const BENCH_PM_SECRET_ENV = 'JOURNAL_IMPORT_BENCH_PM_SECRET';
 /** Environment that the bench's workers and client registries read the PM secret from. */
 export const BENCH_ENV: NodeJS.ProcessEnv = { ...process.env, [BENCH_PM_SECRET_ENV]: SANDBOX_CLIENT_SECRET };
 
+/** Voucher numbers of the bench's clients. */
+export const BENCH_VOUCHER_SERIES = { first: 100000, last: 999999 };
+
 /** A PM simulator and a sandbox Visma Business file for one part of the bench. */
 export interface BenchSandbox {
   simulator: PmSimulator;
@@ -38,7 +41,7 @@ export function benchClient(key: string, sandbox: BenchSandbox, fields: Record<s
       clientSecretEnv: BENCH_PM_SECRET_ENV,
     },
     vismaBusiness: { engine: 'sqlite', file: sandbox.vbFile },
-    voucherSeries: { first: 100000, last: 999999 },
+    voucherSeries: BENCH_VOUCHER_SERIES,
     // The seed's one invoice for a customer that VB lacks needs attention after a minute instead of a day.
     customerGraceHours: 1 / 60,
     ...fields,

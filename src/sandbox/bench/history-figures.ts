@@ -28,10 +28,12 @@ export async function measureHistories(client: Client, workflowIds: readonly str
   let events = 0;
 
   await forEachConcurrently(workflowIds, FETCH_CONCURRENCY, async (workflowId) => {
-    const history = allEvents(await fetchRunHistories(client, workflowId));
+    const runs = await fetchRunHistories(client, workflowId);
+    const history = allEvents(runs);
     events += history.length;
     counts.push(countBillableActions(history));
-    for (const [type, timing] of activityTimings(history)) {
+    // Event ids restart at 1 in each run, so activities are matched within their run.
+    for (const [type, timing] of runs.flatMap((run) => [...activityTimings(run.events ?? [])])) {
       const total = timings.get(type) ?? { count: 0, queueMs: 0, runMs: 0 };
       timings.set(type, {
         count: total.count + timing.length,

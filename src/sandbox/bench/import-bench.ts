@@ -38,6 +38,8 @@ export interface ImportFigures {
     billableActionsPerInvoiceByKind: Record<string, number>;
     /** The sync workflow's actions shared out over the invoices it started. */
     syncActionsPerInvoice: number;
+    /** The sync workflow's activities: listing the invoices and starting their workflows. */
+    syncActivities: HistoryFigures['activities'];
     activities: HistoryFigures['activities'];
     devServerCpuSeconds: number | null;
     workerPeakRssMiB: number;
@@ -190,6 +192,7 @@ export async function runImportBench(options: {
         billableActionsPerInvoice: histories.actionsPerWorkflow,
         billableActionsPerInvoiceByKind: histories.actionsPerWorkflowByKind,
         syncActionsPerInvoice: round(sync.actionsPerWorkflow / importable.length, 3),
+        syncActivities: sync.activities,
         activities: histories.activities,
         devServerCpuSeconds:
           serverCpuBefore === null || serverCpuAfter === null ? null : round(serverCpuAfter - serverCpuBefore, 2),

@@ -100,3 +100,14 @@ export function describeMachine(): MachineFigures {
     loadAverageAtStart: os.loadavg().map((load) => round(load, 2)),
   };
 }
+
+/** Returns the resident memory of the process `pid` in bytes, read from `/proc`, or null where that fails. */
+export function processRssBytes(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,4 +1,7 @@
 import type { ImportFigures } from './import-bench';
+import type { PaymentTermsFigures } from './payment-terms-bench';
+import type { SqlPerHour } from './sql-per-hour';
+import { BENCH_SWEEP_SECONDS, type WatchFigures } from './watch-bench';
 
 /** Prints the figures of `--invoices N` as lines for a person. */
 export function printImportFigures(figures: ImportFigures, print: (line: string) => void): void {
@@ -26,8 +29,8 @@ export function printImportFigures(figures: ImportFigures, print: (line: string)
   );
   print(`  plain loop mean per step, ms: ${describeKinds(plain.stepMeanMs)}`);
   print('  Temporal activities, mean queue wait / run time, ms:');
-  for (const [type, timing] of Object.entries(temporal.activities)) {
-    print(`    ${type.padEnd(22)}${timing.meanQueueMs} / ${timing.meanRunMs}`);
+  for (const [type, timing] of Object.entries({ ...temporal.activities, ...temporal.syncActivities })) {
+    print(`    ${type.padEnd(26)}${timing.meanQueueMs} / ${timing.meanRunMs}`);
   }
 }
 
@@ -35,4 +38,59 @@ function describeKinds(values: Record<string, number>): string {
   return Object.entries(values)
     .map(([kind, value]) => `${kind} ${value}`)
     .join(', ');
+}
+
+/** Prints the figures of `--watch N` as lines for a person. */
+export function printWatchFigures(
+  figures: { realTime: WatchFigures; workflowTime: PaymentTermsFigures; sqlPerHour: SqlPerHour },
+  print: (line: string) => void,
+): void {
+  const { realTime: watch, workflowTime: terms, sqlPerHour: sql } = figures;
+  print('');
+  print(
+    `Status watch of ${watch.watched} posted invoices (dev server, real time, sweep every ${BENCH_SWEEP_SECONDS} s):`,
+  );
+  print(`  vouchers written without Temporal in ${watch.voucherWriteSeconds} s`);
+  print(`  watches started and asleep in ${watch.watchStartSeconds} s (${watch.watchStartsPerSecond} per second)`);
+  print(
+    `  worker RSS with ${watch.watched} sleeping watches: ${watch.workerRssWithSleepingWatchesMiB} MiB ` +
+      `(peak ${watch.workerPeakRssMiB} MiB); dev server RSS: ${watch.devServerRssWithSleepingWatchesMiB ?? '-'} MiB`,
+  );
+  print(
+    `  sweep query with ${watch.watched} watched and nothing changed: ${watch.sweepQueryMs} ms, ` +
+      `${watch.statementsPerIdleSweep} statement(s) per pass`,
+  );
+  const paid = watch.paidSample;
+  print(
+    `  sample of ${paid.invoices} paid through the sweep: ${paid.changes} status changes, ${paid.signals} signals, ` +
+      `${paid.statementsPerChange} SQL statements per change; Open in PM after ${paid.secondsToOpen} s, ` +
+      `Paid after ${paid.secondsToPaid} s`,
+  );
+  print('');
+  print(`SQL statements per hour for ${sql.watched} watched invoices, sweep every ${sql.sweepInterval}:`);
+  print(
+    `  sweep ${sql.sweepReads} + changes ${sql.changeStatements} + fallback reads ${sql.fallbackReads} = ` +
+      `${sql.total}; hourly polling: ${sql.hourlyPolling}`,
+  );
+  print(`  (${sql.assumption})`);
+  print('');
+  print(`Billable actions per invoice from issue to Paid, ${terms.termsDays}-day terms, ${terms.time}:`);
+  print(
+    `  with the sweep: ${terms.sweep.actionsPerInvoice} (${describeKinds(terms.sweep.actionsPerInvoiceByKind)}), ` +
+      `${terms.sweep.invoices} invoices`,
+  );
+  print(
+    `  hourly polling: ${terms.hourlyPolling.actionsPerInvoice} ` +
+      `(${describeKinds(terms.hourlyPolling.actionsPerInvoiceByKind)}), ${terms.hourlyPolling.invoices} invoices`,
+  );
+  print(`  default backing-off schedule without the sweep: ${terms.backingOffSchedule.actionsPerInvoice}`);
+  print(`  hourly polling / sweep: ${terms.hourlyToSweepRatio}`);
+  print(
+    `  with the sweep and ${terms.sweepWithDoubleTerms.termsDays}-day terms: ` +
+      `${terms.sweepWithDoubleTerms.actionsPerInvoice}`,
+  );
+  print(
+    `  the sweep workflow itself: ${terms.sweepWorkflow.actionsPerPass} per pass, ` +
+      `${terms.sweepWorkflow.actionsPerClientPerDayAtDefaultInterval} per client and day at ${sql.sweepInterval}`,
+  );
 }
