@@ -11,6 +11,11 @@ type SweepActivities = Pick<JournalActivities, 'sweepLedgerStatuses'>;
 
 /** Signals sent to the Temporal server at once by one sweep. */
 const SIGNAL_CONCURRENCY = 16;
+/**
+ * Changed invoices signalled before their sweep state is stored. Storing in chunks keeps the work done when a pass
+ * with very many changes fails or times out, so its retry does not start over.
+ */
+const CHANGES_PER_CHUNK = 500;
 
 /** Creates the activity of the status sweep workflow. */
 export function createSweepActivities(registry: ClientRegistry, temporal: Client): SweepActivities {
@@ -24,40 +29,46 @@ export function createSweepActivities(registry: ClientRegistry, temporal: Client
       classifyFailures(async () => {
         const { vb } = registry.get(input.client);
         const changed = await vb.readChangedLedgerStatuses(input.client);
-        const delivered: ChangedLedgerStatus[] = [];
         let signalled = 0;
         let closed = 0;
 
-        let signalError: unknown;
-        try {
-          await forEachConcurrently(changed, SIGNAL_CONCURRENCY, async (change) => {
-            const handle = temporal.workflow.getHandle(invoiceWorkflowId(input.client, change.key.invoiceNumber));
-            try {
-              await handle.signal(refreshStatusSignal, {
-                by: 'status sweep',
-                status: change.status,
-                remainingOre: change.remainingOre,
-              });
-              signalled++;
-            } catch (error) {
-              if (!(error instanceof WorkflowNotFoundError)) throw error;
-              closed++;
-            }
-            delivered.push(change);
-          });
-        } catch (error) {
-          signalError = error;
-        }
+        for (let start = 0; start < changed.length; start += CHANGES_PER_CHUNK) {
+          const delivered: ChangedLedgerStatus[] = [];
+          let signalError: unknown;
+          try {
+            await forEachConcurrently(
+              changed.slice(start, start + CHANGES_PER_CHUNK),
+              SIGNAL_CONCURRENCY,
+              async (change) => {
+                const handle = temporal.workflow.getHandle(invoiceWorkflowId(input.client, change.key.invoiceNumber));
+                try {
+                  await handle.signal(refreshStatusSignal, {
+                    by: 'status sweep',
+                    status: change.status,
+                    remainingOre: change.remainingOre,
+                  });
+                  signalled++;
+                } catch (error) {
+                  if (!(error instanceof WorkflowNotFoundError)) throw error;
+                  closed++;
+                }
+                delivered.push(change);
+              },
+            );
+          } catch (error) {
+            signalError = error;
+          }
 
-        await vb.markSwept(delivered);
-        if (signalError !== undefined) {
-          log.warn('status sweep could not signal every changed invoice', {
-            client: input.client,
-            changed: changed.length,
-            delivered: delivered.length,
-            error: signalError instanceof Error ? signalError.message : String(signalError),
-          });
-          throw signalError;
+          await vb.markSwept(delivered);
+          if (signalError !== undefined) {
+            log.warn('status sweep could not signal every changed invoice; the next attempt sends the rest', {
+              client: input.client,
+              changed: changed.length,
+              delivered: start + delivered.length,
+              error: signalError instanceof Error ? signalError.message : String(signalError),
+            });
+            throw signalError;
+          }
         }
         return { changed: changed.length, signalled, closed };
       }),

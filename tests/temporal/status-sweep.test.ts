@@ -106,6 +106,43 @@ describe('status sweep', () => {
     await recordHistory(env.client, handle.workflowId, undefined, 'invoice-status-sweep');
     await recordHistory(env.client, sweep.workflowId, undefined, 'status-sweep');
   });
+
+  test('closed workflow marked as swept', async () => {
+    const settings = fixture.config.clients[0];
+    const journal = await createJournalWorker({
+      config: fixture.config,
+      connection: env.nativeConnection,
+      client: env.client,
+      env: fixture.env,
+    });
+    const handle = await env.client.workflow.start(
+      'invoiceWorkflow',
+      invoiceWorkflowStartOptions(settings, TASK_QUEUE, { invoiceNumber: '10002' }),
+    );
+
+    const progress = await journal.worker
+      .runUntil(async () => {
+        const sent = await waitForProgress(handle, (current) => current.statusInPm === 'Sent');
+        await handle.terminate('closed before its batch is updated');
+        await fixture.accountant.updateBatch(sent.batchNumber!);
+
+        const sweep = await env.client.workflow.start('statusSweepWorkflow', {
+          workflowId: sweepWorkflowId(fixture.client),
+          taskQueue: TASK_QUEUE,
+          args: [{ client: fixture.client, intervalSeconds: settings.polling.statusSweepSeconds }],
+        });
+        await env.sleep('2 hours');
+        const afterPass = await sweep.query(sweepProgressQuery);
+        await sweep.signal(stopSweepSignal, { by: 'test', reason: 'test done' });
+        await sweep.result();
+        return afterPass;
+      })
+      .finally(() => journal.close());
+
+    expect(progress.passes).toBeGreaterThanOrEqual(2);
+    expect(progress.invoicesSignalled).toBe(0);
+    expect(await fixture.repository.readChangedLedgerStatuses(fixture.client)).toEqual([]);
+  });
 });
 
 function flagsOf(fixture: SandboxFixture, statusGuid: string): string {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { invoiceWorkflowStartOptions } from '../../src/config/invoice-workflow-options';
 import type { VoucherKey } from '../../src/domain/voucher';
-import { progressQuery, syncWorkflowId } from '../../src/workflows/definitions';
+import { progressQuery, sweepProgressQuery, sweepWorkflowId, syncWorkflowId } from '../../src/workflows/definitions';
 import { createJournalWorker, JournalWorker } from '../../src/worker/journal-worker';
 import { createSandboxFixture, SandboxFixture } from '../harness/sandbox-fixture';
 import { createDevEnvironment, DevEnvironment } from '../harness/temporal-environments';
@@ -61,10 +61,12 @@ describe('sync on the dev server', () => {
   });
 
   afterAll(async () => {
-    await dev?.env.client.workflow
-      .getHandle(syncWorkflowId('acme'))
-      .terminate('test done')
-      .catch(() => undefined);
+    for (const workflowId of [syncWorkflowId('acme'), sweepWorkflowId('acme')]) {
+      await dev?.env.client.workflow
+        .getHandle(workflowId)
+        .terminate('test done')
+        .catch(() => undefined);
+    }
     journal?.worker.shutdown();
     await running?.catch(() => undefined);
     await journal?.close();
@@ -166,6 +168,24 @@ describe('sync on the dev server', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`invoice/acme/${bad.number}`);
     expect(result.stdout).toContain('1 invoice(s)');
+  });
+
+  test('sweep start, status, stop', async () => {
+    const handle = dev.env.client.workflow.getHandle(sweepWorkflowId('acme'));
+
+    const started = await cli('sweep', 'start', '--client', 'acme');
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain('Status sweep of client acme started (sweep/acme), every 300 s');
+    await waitUntil(async () => (await handle.query(sweepProgressQuery)).passes >= 1, 60_000);
+
+    const status = await cli('sweep', 'status', '--client', 'acme');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('Status sweep of client acme: running');
+
+    const stopped = await cli('sweep', 'stop', '--client', 'acme', '--reason', 'test done');
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toContain('stop requested');
+    expect((await handle.result()).passes).toBeGreaterThanOrEqual(1);
   });
 });
 

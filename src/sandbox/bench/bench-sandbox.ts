@@ -5,7 +5,7 @@ import { parseClientsFile } from '../../config/load-config';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, startPmSimulator, type PmSimulator } from '../pm-simulator/server';
 import { createSandboxDatabase } from '../vb-sandbox-database';
 
-/** Environment variable that holds the PM simulator's secret for the bench's clients. */
+/** Environment variable that contains the PM simulator's secret for the bench's clients. */
 export const BENCH_PM_SECRET_ENV = 'JOURNAL_IMPORT_BENCH_PM_SECRET';
 
 /** Environment that the bench's workers and client registries read the PM secret from. */

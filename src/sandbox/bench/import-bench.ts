@@ -55,9 +55,9 @@ const TEMPORAL_CLIENT = 'bench';
 const TASK_QUEUE = 'journal-import-bench';
 
 /**
- * Imports `count` seeded invoices twice over the same PM simulator and Visma Business file: first with a plain
- * sequential loop of the activity code, as client `plain`, then through the sync and invoice workflows on the
- * Temporal dev server, as client `bench`. Both runs end when PM has status Sent for every importable invoice.
+ * Imports `count` seeded invoices twice over the same PM simulator and Visma Business file. The first run is a plain
+ * sequential loop of the activity code, as client `plain`. The second goes through the sync and invoice workflows on
+ * the Temporal dev server, as client `bench`. Both runs end when PM has status Sent for every importable invoice.
  */
 export async function runImportBench(options: {
   count: number;

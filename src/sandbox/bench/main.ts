@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { Runtime } from '@temporalio/worker';
 import { createJsonLogger } from '../../worker/json-logger';
 import { runImportBench, type ImportFigures } from './import-bench';
-import { describeMachine, round, type MachineFigures } from './measure';
+import { describeMachine, killChildProcesses, round, type MachineFigures } from './measure';
 import { runPaymentTermsBench, type PaymentTermsFigures } from './payment-terms-bench';
 import { printImportFigures, printWatchFigures } from './report';
 import { sqlPerHour, type SqlPerHour } from './sql-per-hour';
@@ -22,9 +22,9 @@ const program = new Command('npm run bench --')
   .option('--sweep-sample <count>', 'with --watch, invoices taken to Paid with the sweep in workflow time', toCount, 30)
   .option(
     '--hourly-sample <count>',
-    'with --watch, invoices taken to Paid with hourly polling in workflow time',
+    'with --watch, invoices taken to Paid with hourly polling, and with the backing-off schedule, in workflow time',
     toCount,
-    5,
+    3,
   )
   .option('--seed <number>', 'seed of the PM simulator data', toCount, 1)
   .option('--dir <folder>', 'folder for the bench files, replaced at each run', '.bench')
@@ -105,6 +105,10 @@ async function main(): Promise<number> {
   console.log(JSON.stringify(figures));
   return 0;
 }
+
+// Servers that the Temporal SDK starts are children of this process and would outlive it otherwise.
+process.once('exit', killChildProcesses);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().then(
   (code) => process.exit(code),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** Returns the `share` quantile (0 to 1) of `values` by the nearest-rank method, or null for no values. */
@@ -109,5 +109,33 @@ export function processRssBytes(pid: number): number | null {
     return match ? Number(match[1]) * 1024 : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Kills this process's child processes, such as the servers that the Temporal SDK starts, found through
+ * `/proc/self/task/<thread>/children`. Does nothing where `/proc` does not exist.
+ */
+export function killChildProcesses(): void {
+  let threads: string[];
+  try {
+    threads = readdirSync('/proc/self/task');
+  } catch {
+    return;
+  }
+  for (const thread of threads) {
+    let children: string[];
+    try {
+      children = readFileSync(`/proc/self/task/${thread}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    } catch {
+      continue;
+    }
+    for (const child of children) {
+      try {
+        process.kill(Number(child), 'SIGKILL');
+      } catch {
+        // The child has ended already.
+      }
+    }
   }
 }

@@ -45,7 +45,12 @@ export function printWatchFigures(
   figures: { realTime: WatchFigures; workflowTime: PaymentTermsFigures; sqlPerHour: SqlPerHour },
   print: (line: string) => void,
 ): void {
-  const { realTime: watch, workflowTime: terms, sqlPerHour: sql } = figures;
+  printRealTime(figures.realTime, print);
+  printSqlPerHour(figures.sqlPerHour, print);
+  printActions(figures.workflowTime, figures.sqlPerHour.sweepInterval, print);
+}
+
+function printRealTime(watch: WatchFigures, print: (line: string) => void): void {
   print('');
   print(
     `Status watch of ${watch.watched} posted invoices (dev server, real time, sweep every ${BENCH_SWEEP_SECONDS} s):`,
@@ -60,12 +65,16 @@ export function printWatchFigures(
     `  sweep query with ${watch.watched} watched and nothing changed: ${watch.sweepQueryMs} ms, ` +
       `${watch.statementsPerIdleSweep} statement(s) per pass`,
   );
+
   const paid = watch.paidSample;
   print(
     `  sample of ${paid.invoices} paid through the sweep: ${paid.changes} status changes, ${paid.signals} signals, ` +
       `${paid.statementsPerChange} SQL statements per change; Open in PM after ${paid.secondsToOpen} s, ` +
       `Paid after ${paid.secondsToPaid} s`,
   );
+}
+
+function printSqlPerHour(sql: SqlPerHour, print: (line: string) => void): void {
   print('');
   print(`SQL statements per hour for ${sql.watched} watched invoices, sweep every ${sql.sweepInterval}:`);
   print(
@@ -73,6 +82,9 @@ export function printWatchFigures(
       `${sql.total}; hourly polling: ${sql.hourlyPolling}`,
   );
   print(`  (${sql.assumption})`);
+}
+
+function printActions(terms: PaymentTermsFigures, sweepInterval: string, print: (line: string) => void): void {
   print('');
   print(`Billable actions per invoice from issue to Paid, ${terms.termsDays}-day terms, ${terms.time}:`);
   print(
@@ -91,6 +103,6 @@ export function printWatchFigures(
   );
   print(
     `  the sweep workflow itself: ${terms.sweepWorkflow.actionsPerPass} per pass, ` +
-      `${terms.sweepWorkflow.actionsPerClientPerDayAtDefaultInterval} per client and day at ${sql.sweepInterval}`,
+      `${terms.sweepWorkflow.actionsPerClientPerDayAtDefaultInterval} per client and day at ${sweepInterval}`,
   );
 }

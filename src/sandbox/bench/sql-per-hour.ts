@@ -19,9 +19,9 @@ export interface SqlPerHour {
 }
 
 /**
- * Computes SQL statements per hour with the sweep at the default interval from measured parts: statements of an
- * idle pass and per status change (dev server run) and fallback reads and changes per invoice over its terms
- * (time-skipping run), for `watched` invoices whose changes spread evenly over the terms.
+ * Computes SQL statements per hour with the sweep at the default interval from measured parts. The dev server run
+ * gives the statements of an idle pass and per status change. The time-skipping run gives the fallback reads and
+ * changes per invoice over its terms, which are taken to spread evenly over the terms.
  */
 export function sqlPerHour(watch: WatchFigures, terms: PaymentTermsFigures): SqlPerHour {
   const hoursOpen = terms.termsDays * 24;

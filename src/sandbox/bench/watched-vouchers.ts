@@ -23,7 +23,7 @@ export interface WatchedVoucher {
 const VOUCHERS_PER_TRANSACTION = 500;
 
 /**
- * Writes a voucher for every issued invoice of the simulator whose customer Visma Business knows, without
+ * Writes a voucher for every issued invoice of the simulator whose customer Visma Business has, without
  * Temporal: the simulator's invoice converted and mapped as the import does, then written by the import's voucher
  * writer into the batch of `runDateOf(index)`, many vouchers to a transaction. Returns them in the simulator's order.
  */
