@@ -74,7 +74,7 @@ const MAX_ADMIN_ACTIONS_KEPT = 20;
 /** Default first fallback read under the status sweep: one day. */
 const DEFAULT_FALLBACK_SECONDS = 86_400;
 
-// Patch ids of changes that workflows recorded before them replay without.
+// Patch ids. Histories recorded before a change have no marker of its patch, so they replay on the old path.
 /** The watch waits for the status sweep's signal and reads on its own only as a fallback. */
 const STATUS_SWEEP_PATCH = 'status-sweep';
 /** Search attributes are upserted only when a value changes, and the batch number together with status Sent. */
@@ -85,7 +85,8 @@ type AttentionOutcome = 'retry' | 'timed-out';
 
 /**
  * Imports one invoice from PM into Visma Business and watches it until it is paid: fetch, map, post to batch,
- * attach the PDF, then read the ledger status on a backing-off schedule and write each new status back to PM.
+ * attach the PDF, then read the ledger status whenever the client's status sweep signals a change (or on a
+ * backing-off schedule without the sweep) and write each new status back to PM.
  */
 export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceWorkflowResult> {
   const workflow = new InvoiceRun(input);
