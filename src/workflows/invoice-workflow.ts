@@ -118,6 +118,9 @@ class InvoiceRun {
       attention: null,
       adminActions: carried?.adminActions ?? [],
     };
+    if (!carried && input.approvedBy) {
+      this.recordAdminAction('import', input.approvedBy);
+    }
   }
 
   registerHandlers(): void {
