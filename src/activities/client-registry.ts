@@ -29,6 +29,8 @@ export interface ClientRegistryOptions {
   logger?: PmLogger;
   /** Environment the secrets are read from. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Wraps each client's executor, for example to inject faults in the chaos test. */
+  wrapExecutor?: (executor: SqlExecutor, client: string) => SqlExecutor;
 }
 
 /**
@@ -53,7 +55,7 @@ export function createClientRegistry(file: ClientsFile, options: ClientRegistryO
     });
 
     const vbSettings = settings.vismaBusiness;
-    const executor =
+    const opened =
       vbSettings.engine === 'sqlite'
         ? new SqliteExecutor(vbSettings.file)
         : new MssqlExecutor({
@@ -64,6 +66,7 @@ export function createClientRegistry(file: ClientsFile, options: ClientRegistryO
               env,
             ),
           });
+    const executor = options.wrapExecutor ? options.wrapExecutor(opened, settings.key) : opened;
     executors.push(executor);
     resources.set(settings.key, { settings, pm, vb: new VismaBusinessRepository(executor) });
   }

@@ -11,6 +11,7 @@ import { VoucherAlreadyPostedError } from '../visma-business/errors';
 import type { ClientRegistry } from './client-registry';
 import type { JournalActivities } from './contracts';
 import { classifyFailures, NeedsPersonError } from './failures';
+import { waitOutRateLimits } from './rate-limit';
 
 type InvoiceActivities = Pick<
   JournalActivities,
@@ -30,13 +31,14 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
         const invoice = input.invoiceGuid
-          ? await pm.getInvoice(input.invoiceGuid)
+          ? await waitOutRateLimits(() => pm.getInvoice(input.invoiceGuid!))
           : await findIssuedInvoice(registry, input.client, input.invoiceNumber);
-        const rows = await pm.getInvoiceRows(invoice.guid);
+        const rows = await waitOutRateLimits(() => pm.getInvoiceRows(invoice.guid));
 
         let withCustomer = invoice;
         if (invoice.customer?.number == null && invoice.customer?.guid) {
-          const customer = await pm.getCustomer(invoice.customer.guid);
+          const customerGuid = invoice.customer.guid;
+          const customer = await waitOutRateLimits(() => pm.getCustomer(customerGuid));
           withCustomer = { ...invoice, customer: { ...invoice.customer, number: customer.number ?? null } };
         }
 
@@ -102,7 +104,7 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
       classifyFailures(async () => {
         const { pm, vb, settings } = registry.get(input.client);
         heartbeat('downloading');
-        const pdf = await pm.getInvoicePdf(input.invoiceGuid);
+        const pdf = await waitOutRateLimits(() => pm.getInvoicePdf(input.invoiceGuid));
         heartbeat('storing');
         const fileName = `invoice-${input.key.invoiceNumber}.pdf`;
         const { outcome } = await vb.storeAttachment(input.key, pdf, fileName, settings.maxPdfBytes);
@@ -131,14 +133,15 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
     updateInvoiceStatus: (input) =>
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
-        const statuses = await pm.getInvoiceStatuses();
+        const statuses = await waitOutRateLimits(() => pm.getInvoiceStatuses());
         const target = pickPmStatus(input.status, statuses);
         // The first attempt always sends the change, even when PM shows the status already, so PM records each
         // status the import reaches. A retry first checks, because the earlier attempt may have succeeded.
         const alreadyShown =
-          activityInfo().attempt > 1 && (await pm.getInvoice(input.invoiceGuid)).status?.guid === target.guid;
+          activityInfo().attempt > 1 &&
+          (await waitOutRateLimits(() => pm.getInvoice(input.invoiceGuid))).status?.guid === target.guid;
         if (!alreadyShown) {
-          await pm.changeInvoiceStatus(input.invoiceGuid, target.guid);
+          await waitOutRateLimits(() => pm.changeInvoiceStatus(input.invoiceGuid, target.guid));
           log.info('PM status changed', { client: input.client, invoiceNumber: input.invoiceNumber, to: target.name });
         }
         return { pmStatusGuid: target.guid, pmStatusName: target.name };
@@ -155,7 +158,7 @@ async function findIssuedInvoice(registry: ClientRegistry, client: string, invoi
       `Invoice number ${invoiceNumber} is not a positive integer`,
     );
   }
-  const found = await pm.findInvoicesByNumber(number);
+  const found = await waitOutRateLimits(() => pm.findInvoicesByNumber(number));
   if (found.length === 0) {
     throw new NeedsPersonError(
       'InvoiceNotFoundError',

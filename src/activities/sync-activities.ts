@@ -1,10 +1,11 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { invoiceWorkflowStartOptions } from '../config/invoice-workflow-options';
 import type { PmInvoice } from '../project-management/invoice-schemas';
 import type { ClientRegistry } from './client-registry';
 import type { ChangedInvoices, JournalActivities } from './contracts';
 import { classifyFailures } from './failures';
+import { waitOutRateLimits } from './rate-limit';
 
 type SyncActivities = Pick<
   JournalActivities,
@@ -18,6 +19,17 @@ type SyncActivities = Pick<
  */
 const CURSOR_OVERLAP_MS = 60_000;
 
+/** Invoice workflows that `startInvoiceWorkflows` starts at the same time. */
+const START_CONCURRENCY = 8;
+
+/** Progress of `startInvoiceWorkflows`, sent as heartbeat details so that a retry resumes where it stopped. */
+interface StartProgress {
+  /** Invoices of the input handled, from the first. */
+  done: number;
+  started: number;
+  alreadyKnown: number;
+}
+
 /** Creates the activities of the sync and backfill workflows. */
 export function createSyncActivities(registry: ClientRegistry, temporal: Client, taskQueue: string): SyncActivities {
   return {
@@ -26,7 +38,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
         const startedAt = Date.now();
-        const invoices = await pm.listIssuedInvoicesChangedSince(input.since);
+        const invoices = await waitOutRateLimits(() => pm.listIssuedInvoicesChangedSince(input.since));
         return toChangedInvoices(invoices, input.since, startedAt);
       }),
 
@@ -34,7 +46,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
     listInvoicesIssuedBetween: (input) =>
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
-        const issued = await pm.listIssuedInvoicesBetween(input.from, input.to);
+        const issued = await waitOutRateLimits(() => pm.listIssuedInvoicesBetween(input.from, input.to));
         // PM's date filter may compare date-times, so the range is checked again on the calendar date.
         return toChangedInvoices(
           issued.filter((invoice) => inRange(invoice.date, input.from, input.to)),
@@ -43,26 +55,51 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
         );
       }),
 
-    /** Starts an invoice workflow for each invoice; an invoice that already has one is counted and left alone. */
+    /**
+     * Starts an invoice workflow for each invoice, a few at a time; an invoice that already has one is counted and
+     * left alone. A retry after a crash resumes after the last progress it reported in a heartbeat. Invoices handled
+     * after that heartbeat are handled again, which starts nothing twice but counts them as already known.
+     */
     startInvoiceWorkflows: (input) =>
       classifyFailures(async () => {
         const { settings } = registry.get(input.client);
-        let started = 0;
-        let alreadyKnown = 0;
-        for (const invoice of input.invoices) {
-          heartbeat(started + alreadyKnown);
-          try {
-            await temporal.workflow.start('invoiceWorkflow', invoiceWorkflowStartOptions(settings, taskQueue, invoice));
-            started++;
-          } catch (error) {
-            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-            alreadyKnown++;
-          }
+        const progress = resumedProgress(activityInfo().heartbeatDetails, input.invoices.length);
+        while (progress.done < input.invoices.length) {
+          const batch = input.invoices.slice(progress.done, progress.done + START_CONCURRENCY);
+          const outcomes = await Promise.all(
+            batch.map(async (invoice) => {
+              try {
+                await temporal.workflow.start(
+                  'invoiceWorkflow',
+                  invoiceWorkflowStartOptions(settings, taskQueue, invoice),
+                );
+                return 'started';
+              } catch (error) {
+                if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+                return 'already known';
+              }
+            }),
+          );
+          progress.started += outcomes.filter((outcome) => outcome === 'started').length;
+          progress.alreadyKnown += outcomes.filter((outcome) => outcome === 'already known').length;
+          progress.done += batch.length;
+          heartbeat({ ...progress });
         }
+        const { started, alreadyKnown } = progress;
         log.info('invoice workflows started', { client: input.client, started, alreadyKnown });
         return { started, alreadyKnown };
       }),
   };
+}
+
+/** Returns the progress an earlier attempt reported, or a fresh start when there is none or it does not fit. */
+function resumedProgress(details: unknown, invoiceCount: number): StartProgress {
+  const { done, started, alreadyKnown } = (details ?? {}) as Partial<StartProgress>;
+  const counts = [done, started, alreadyKnown];
+  if (counts.every((count) => Number.isSafeInteger(count) && count! >= 0) && done! <= invoiceCount) {
+    return { done: done!, started: started!, alreadyKnown: alreadyKnown! };
+  }
+  return { done: 0, started: 0, alreadyKnown: 0 };
 }
 
 function toChangedInvoices(invoices: PmInvoice[], since: string | null, startedAtMs: number): ChangedInvoices {

@@ -72,6 +72,8 @@ export class PmSimulatorState {
   readonly tokens = new TokenStore();
   readonly statusChanges: RecordedStatusChange[] = [];
   readonly requests: RequestRecord[] = [];
+  /** Injected error responses served so far, queued or drawn by the shares, by HTTP status. */
+  readonly faultsServed: Record<number, number> = {};
   private readonly invoices = new Map<string, SimulatedInvoice>();
   private readonly faults: InjectedFault[] = [];
   private readonly faultRandom: SeededRandom;
@@ -118,6 +120,12 @@ export class PmSimulatorState {
 
   /** Returns the error response for the next resource request, if any: a queued one first, then by the shares. */
   nextFault(): InjectedFault | null {
+    const fault = this.drawFault();
+    if (fault) this.faultsServed[fault.status] = (this.faultsServed[fault.status] ?? 0) + 1;
+    return fault;
+  }
+
+  private drawFault(): InjectedFault | null {
     const queued = this.faults.shift();
     if (queued) return queued;
     const draw = this.faultRandom.next();
