@@ -66,6 +66,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
         const progress = resumedProgress(activityInfo().heartbeatDetails, input.invoices.length);
         while (progress.done < input.invoices.length) {
           const batch = input.invoices.slice(progress.done, progress.done + START_CONCURRENCY);
+          const reported = { ...progress };
           const outcomes = await Promise.all(
             batch.map(async (invoice) => {
               try {
@@ -77,6 +78,9 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
               } catch (error) {
                 if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
                 return 'already known';
+              } finally {
+                // Each start shows that the activity is alive, even when a slow server holds the rest of the batch.
+                heartbeat(reported);
               }
             }),
           );

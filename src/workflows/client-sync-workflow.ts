@@ -8,10 +8,10 @@ const { listChangedInvoices } = proxyActivities<JournalActivities>({
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-// Heartbeats after every few starts, so that a worker crash delays the discovery of new invoices by seconds only.
+// Heartbeats after each start, so that a worker crash delays the discovery of new invoices by half a minute only.
 const { startInvoiceWorkflows } = proxyActivities<JournalActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 

@@ -151,7 +151,7 @@ export async function runChaos(options: ChaosOptions): Promise<{ report: ChaosRe
     const withWorker = (work: () => Promise<void>) => (workerChain = workerChain.then(work, work));
 
     const pmFaults = new PmFaultSwitch(simulator.state, counts);
-    const timedDone = runTimedFaults(plan, startedAt, pmFaults, counts, print, async (downSeconds) => {
+    const timedDone = runTimedFaults(plan, startedAt, pmFaults, counts, print, workers, async (downSeconds) => {
       await server.stop();
       await sleep(downSeconds * 1000);
       server = await startDevServer(serverOptions);
@@ -274,18 +274,24 @@ function writeClientsFile(dir: string, address: string, pmUrl: string, vbFile: s
   return file;
 }
 
-/** Applies the plan's PM and Temporal server faults at their times; resolves when the last one is over. */
+/**
+ * Applies the plan's PM and Temporal server faults at their times, or as soon after as a worker polls; resolves when
+ * the last one is over.
+ */
 async function runTimedFaults(
   plan: FaultPlan,
   startedAt: number,
   pmFaults: PmFaultSwitch,
   counts: FaultsInjected,
   print: (line: string) => void,
+  workers: WorkerSupervisor,
   restartServer: (downSeconds: number) => Promise<void>,
 ): Promise<void> {
   let lastEnd = 0;
   for (const fault of plan.timed) {
     await sleep(Math.max(0, startedAt + fault.atSeconds * 1000 - Date.now()));
+    // A fault while the worker restarts after a kill would meet no request, so it waits for a polling worker.
+    while (!workers.ready) await sleep(500);
     if (fault.kind === 'dev-server-restart') {
       print(`[${clock()}] stopping the Temporal dev server for ${fault.downSeconds} s`);
       counts.devServerRestart++;

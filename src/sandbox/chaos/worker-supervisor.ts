@@ -40,6 +40,7 @@ const START_TIMEOUT_MS = 180_000;
  */
 export class WorkerSupervisor {
   private child: ChildProcess | null = null;
+  private readyChild: ChildProcess | null = null;
   private expectingExit = false;
   private readonly log: WriteStream;
   /** Activity attempts that logged their start, by `workflowId|activityId|attempt`, and whether they finished. */
@@ -49,6 +50,11 @@ export class WorkerSupervisor {
 
   constructor(private readonly options: WorkerSupervisorOptions) {
     this.log = createWriteStream(options.logFile, { flags: 'a' });
+  }
+
+  /** True while a worker process runs and has logged that it started, so that it polls for tasks. */
+  get ready(): boolean {
+    return this.running && this.readyChild === this.child;
   }
 
   /** True while a worker process runs. */
@@ -80,7 +86,10 @@ export class WorkerSupervisor {
       for (const line of lines) {
         const record = parseRecord(line);
         if (!record) continue;
-        if (record.message === 'worker started') ready();
+        if (record.message === 'worker started') {
+          this.readyChild = child;
+          ready();
+        }
         this.track(record);
         this.options.onRecord?.(record);
       }
