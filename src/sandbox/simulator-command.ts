@@ -1,7 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { isIP } from 'node:net';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, startPmSimulator } from './pm-simulator';
 
+/** Address the simulator listens on unless `--host` gives another. */
+export const DEFAULT_SIMULATOR_HOST = '127.0.0.1';
+
 interface PmSimulatorCommandOptions {
+  host: string;
   port: number;
   invoices: number;
   seed: number;
@@ -19,8 +24,14 @@ export function registerSimulatorCommands(program: Command): void {
 
   simulator
     .command('pm')
-    .description("Serve a simulation of Project Management's REST API on 127.0.0.1 with seeded invoices.")
-    .option('--port <port>', 'TCP port on 127.0.0.1; 0 picks a free port', integerOption(0, 65_535), 0)
+    .description("Serve a simulation of Project Management's REST API with seeded invoices, on 127.0.0.1 by default.")
+    .option(
+      '--host <address>',
+      'IP address to listen on; 0.0.0.0 listens on every IPv4 interface, which a container needs',
+      ipAddressOption,
+      DEFAULT_SIMULATOR_HOST,
+    )
+    .option('--port <port>', 'TCP port; 0 picks a free port', integerOption(0, 65_535), 0)
     .option('--invoices <count>', 'number of issued invoices to seed', integerOption(0, 100_000), 50)
     .option(
       '--seed <seed>',
@@ -51,6 +62,7 @@ export function registerSimulatorCommands(program: Command): void {
     )
     .action(async (options: PmSimulatorCommandOptions) => {
       const simulator = await startPmSimulator({
+        host: options.host,
         port: options.port,
         invoices: options.invoices,
         seed: options.seed,
@@ -66,7 +78,8 @@ export function registerSimulatorCommands(program: Command): void {
           );
         },
       });
-      console.log(`PM simulator listening on ${simulator.url}`);
+      const boundTo = options.host === DEFAULT_SIMULATOR_HOST ? '' : ` (bound to ${options.host})`;
+      console.log(`PM simulator listening on ${simulator.url}${boundTo}`);
       console.log(`Client id: ${options.clientId}`);
       console.log(`Seeded ${options.invoices} issued invoices from seed ${options.seed}. Stop with Ctrl-C.`);
 
@@ -87,6 +100,13 @@ function integerOption(min: number, max: number): (value: string) => number {
     }
     return number;
   };
+}
+
+function ipAddressOption(value: string): string {
+  if (isIP(value) === 0) {
+    throw new InvalidArgumentError('expected an IPv4 or IPv6 address, for example 127.0.0.1 or 0.0.0.0');
+  }
+  return value;
 }
 
 function shareOption(value: string): number {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { ProjectManagementClient } from '../../src/project-management/client';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from '../../src/sandbox/pm-simulator';
@@ -6,6 +6,7 @@ import { openApiMismatches } from '../harness/openapi-models';
 import { rejectionOf } from '../harness/pm-simulator';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(PROJECT_ROOT, 'bin', 'journal-import.js');
 
 /** Resolves with the first stdout line that matches, or rejects when the process ends or time runs out. */
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
@@ -69,5 +70,37 @@ describe('simulator pm command', () => {
     process.kill(-started.pid!, 'SIGTERM');
     await exited;
     expect(await rejectionOf(client.getInvoiceStatuses())).toHaveProperty('retryable', true);
+  });
+
+  test('explicit loopback host serves', async () => {
+    child = spawn(
+      process.execPath,
+      [BIN, 'simulator', 'pm', '--host', '127.0.0.1', '--port', '0', '--invoices', '2', '--seed', '3'],
+      { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+
+    const [line, url] = await waitForLine(child, /PM simulator listening on (\S+)\n/, 60_000);
+    const client = new ProjectManagementClient({
+      baseUrl: url,
+      clientId: SANDBOX_CLIENT_ID,
+      clientSecret: SANDBOX_CLIENT_SECRET,
+    });
+
+    expect(line).not.toContain('bound to');
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await client.listIssuedInvoicesChangedSince(null)).toHaveLength(2);
+  });
+
+  test('host name is a usage error', () => {
+    const result = spawnSync(process.execPath, [BIN, 'simulator', 'pm', '--host', 'pm-simulator', '--port', '0'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("option '--host <address>' argument 'pm-simulator' is invalid");
+    expect(result.stderr).toContain('expected an IPv4 or IPv6 address');
+    expect(result.stdout).not.toContain('listening');
   });
 });

@@ -18,7 +18,12 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Options of {@link startPmSimulator}; knobs can also change later through `state.configure`. */
 export interface PmSimulatorOptions extends Partial<PmSimulatorSettings> {
-  /** TCP port on 127.0.0.1; 0 picks a free port. @default 0 */
+  /**
+   * IP address the server listens on. `0.0.0.0` listens on every IPv4 interface, which a container needs.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /** TCP port; 0 picks a free port. @default 0 */
   port?: number;
   /** Number of issued invoices to seed. @default 50 */
   invoices?: number;
@@ -38,7 +43,10 @@ export interface PmSimulatorOptions extends Partial<PmSimulatorSettings> {
 
 /** A running simulator. */
 export interface PmSimulator {
-  /** Base URL that the `/v1/...` routes follow, for example `http://127.0.0.1:40123`. */
+  /**
+   * Base URL that the `/v1/...` routes follow, for example `http://127.0.0.1:40123`. A server that listens on every
+   * interface gets the loopback address of the same IP version here.
+   */
   url: string;
   state: PmSimulatorState;
   /** Stops the server and closes open connections. */
@@ -55,8 +63,9 @@ const DEFAULT_SETTINGS: PmSimulatorSettings = {
 };
 
 /**
- * Starts an HTTP server on 127.0.0.1 that serves the routes of PM's REST API that the import uses, with the same
- * shapes, paging, token routes, `Client_Id` check and ExceptionModel errors, over data seeded from `seed`.
+ * Starts an HTTP server (on 127.0.0.1 unless `host` names another address) that serves the routes of PM's REST API
+ * that the import uses, with the same shapes, paging, token routes, `Client_Id` check and ExceptionModel errors, over
+ * data seeded from `seed`.
  */
 export async function startPmSimulator(options: PmSimulatorOptions = {}): Promise<PmSimulator> {
   const seed = options.seed ?? 1;
@@ -165,9 +174,10 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
     });
   }
 
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -175,7 +185,7 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     state,
     stop: async () => {
       for (const timer of delays) clearTimeout(timer);
@@ -186,6 +196,13 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
       });
     },
   };
+}
+
+/** Returns the host part of a URL that reaches a server listening on `host` from the same machine. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function matchRoute(routes: ResourceRoute[], request: SimulatorRequest): { route: ResourceRoute; guid: string } {
