@@ -175,9 +175,9 @@ describe('invoice workflow logic', () => {
       const handle = await env.client.workflow.start(invoiceWorkflow, {
         taskQueue,
         workflowId,
-        args: [{ client: 'logic', invoiceNumber: '10023', settings: { ...SETTINGS, statusMaxSeconds: 3_600 } }],
+        args: [{ client: 'logic', invoiceNumber: '10023', settings: { ...SETTINGS, statusMaxSeconds: 21_600 } }],
       });
-      await env.sleep('10 days');
+      await env.sleep('4 days');
       fake.ledger = { ...fake.ledger, status: 'Paid', remainingOre: 0 };
       await env.sleep('1 day');
       const result = await handle.result();
