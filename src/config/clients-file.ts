@@ -22,17 +22,25 @@ export const ProjectManagementSettingsSchema = z.strictObject({
   statusPatchPath: z.string().startsWith('/').default('/status/guid'),
 });
 
+/**
+ * Table and column names that replace the defaults, per table key, for example
+ * `{ "openEntry": { "restAmount": "RestAm2" } }`; the same shape as `journal-import vb check --names`.
+ */
+const SchemaNamesSchema = z.record(z.string(), z.record(z.string(), z.string())).optional();
+
 /** Connection to the client's Visma Business company database. */
 export const VismaBusinessSettingsSchema = z.discriminatedUnion('engine', [
   z.strictObject({
     engine: z.literal('mssql'),
     /** Name of the environment variable that contains the SQL Server connection string of the company database. */
     connectionStringEnv: envName,
+    schemaNames: SchemaNamesSchema,
   }),
   z.strictObject({
     engine: z.literal('sqlite'),
     /** Path of the SQLite file; for the sandbox and tests only. */
     file: z.string().min(1),
+    schemaNames: SchemaNamesSchema,
   }),
 ]);
 
