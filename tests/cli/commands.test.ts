@@ -72,8 +72,32 @@ describe('journal-import kid', () => {
     expect(checked.stdout).toContain('10023100026');
   });
 
+  test('wrong digit shows layout KID', () => {
+    const checked = run('kid', 'check', '10023100019', '--invoice', '10023', '--customer', '10002');
+
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toContain('the KID of invoice 10023 for customer 10002 is 10023100026');
+    expect(checked.stdout).not.toContain('10023100018');
+  });
+
+  test('one character is singular', () => {
+    const checked = run('kid', 'check', '5');
+
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toContain('has 1 character, but a KID has 2 to 25');
+  });
+
+  test('MOD10 dash hints MOD11', () => {
+    const checked = run('kid', 'check', '1002410001-');
+
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toContain("a KID ending in '-' may be a MOD11 KID");
+  });
+
   test.each<[string, string[]]>([
     ['missing KID', ['kid', 'check']],
+    ['invoice width without invoice', ['kid', 'check', '10023100018', '--invoice-digits', '9']],
+    ['customer width without customer', ['kid', 'check', '10023100018', '--customer-digits', '10']],
     ['unknown algorithm', ['kid', 'check', '10023100018', '--algorithm', 'mod12']],
     ['letters in invoice', ['kid', 'make', '--invoice', '10O23', '--customer', '10001']],
     ['missing customer', ['kid', 'make', '--invoice', '10023']],
