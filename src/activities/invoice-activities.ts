@@ -118,7 +118,7 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
         if (facts === null || (!facts.waitingInBatch && !facts.customerTransactionPosted)) {
           return { status: null, remainingOre: 0, batchNumber: facts?.batchNumber ?? null, voucherNumber: null };
         }
-        const reading = deriveLedgerStatus(facts);
+        const reading = deriveLedgerStatus(facts, input.key.invoiceNumber);
         return {
           status: reading.status,
           remainingOre: reading.remainingOre,

@@ -45,7 +45,9 @@ export async function summarise(
 
     const facts = await repository.readLedgerFacts(key);
     const vbStatus =
-      facts && (facts.waitingInBatch || facts.customerTransactionPosted) ? deriveLedgerStatus(facts).status : '-';
+      facts && (facts.waitingInBatch || facts.customerTransactionPosted)
+        ? deriveLedgerStatus(facts, invoiceNumber).status
+        : '-';
     const vouchers = await repository.countVouchers(key);
     const attachments = facts?.voucherNumber ? await repository.countAttachments(facts.voucherNumber) : 0;
     const pmStatus = pmStatusOf(
