@@ -12,11 +12,11 @@ type SyncActivities = Pick<
 >;
 
 /**
- * How far the next sync pass reaches back before the newest change seen, in milliseconds. The clocks of PM and of
- * the worker may differ, so a pass overlaps the last one. That is harmless because a second start of the same
- * invoice is a no-op.
+ * How far the next sync pass reaches back before the newest change seen, in milliseconds. The cursor and
+ * `lastUpdatedDateTime` both come from PM's clock, and PM compares with "greater or equal", so the newest invoice
+ * is listed again by the next pass and nothing is missed without an overlap.
  */
-const CURSOR_OVERLAP_MS = 60_000;
+const CURSOR_OVERLAP_MS = 0;
 
 /** Creates the activities of the sync and backfill workflows. */
 export function createSyncActivities(registry: ClientRegistry, temporal: Client, taskQueue: string): SyncActivities {

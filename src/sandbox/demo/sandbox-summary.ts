@@ -116,7 +116,7 @@ export function formatSummary(rows: SummaryRow[]): string {
 
 async function workflowStatuses(temporal: Client, client: string): Promise<Map<string, string>> {
   const statuses = new Map<string, string>();
-  const query = `WorkflowType = "invoiceWorkflow" AND JournalClient = "${client}"`;
+  const query = `WorkflowType = "invoiceWorkflow" AND JournalClient = "${client}" AND ExecutionStatus != "ContinuedAsNew"`;
   for await (const execution of temporal.workflow.list({ query })) {
     const attributes = execution.typedSearchAttributes.getAll();
     const number = attributes.find((pair) => pair.key.name === 'InvoiceNumber')?.value;
