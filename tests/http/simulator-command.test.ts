@@ -60,6 +60,7 @@ describe('simulator pm command', () => {
       baseUrl: url,
       clientId: SANDBOX_CLIENT_ID,
       clientSecret: SANDBOX_CLIENT_SECRET,
+      pageRetry: { maxAttempts: 1 },
     });
     const invoices = await client.listIssuedInvoicesChangedSince(null);
 
