@@ -10,6 +10,8 @@ export const FIRST_INVOICE_NUMBER = 10001;
 export const DEFAULT_FIRST_INVOICE_DATE = '2025-09-01';
 /** Customer that exists in PM only, so that the import must hold its invoice; it gets at most one seeded invoice. */
 export const PM_ONLY_CUSTOMER_NUMBER = '10099';
+/** Maximum number of issued invoices one organisation is seeded with. */
+export const MAX_SEEDED_INVOICES = 100_000;
 /** Unissued invoices (without a number) seeded besides the issued ones, so that listings must filter them out. */
 const UNISSUED_INVOICE_COUNT = 3;
 /** Time of day, in UTC, at which seeded invoices were last changed. */
@@ -75,6 +77,9 @@ export interface SeedOptions {
  * credit notes. With ten or more invoices, one is for the customer that exists in PM only.
  */
 export function seedOrganisation(options: SeedOptions): SeededOrganisation {
+  if (!Number.isInteger(options.invoices) || options.invoices < 0 || options.invoices > MAX_SEEDED_INVOICES) {
+    throw new SimulatorInputError('invoices', options.invoices, `an integer from 0 to ${MAX_SEEDED_INVOICES}`);
+  }
   const random = new SeededRandom(options.seed);
   const firstDate = options.firstInvoiceDate ?? DEFAULT_FIRST_INVOICE_DATE;
   const createdAt = `${addDays(firstDate, -365)}T08:00:00Z`;
