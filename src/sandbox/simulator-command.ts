@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_STATUS_PATCH_PATH } from '../project-management/status-patch';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, startPmSimulator } from './pm-simulator';
+import { MAX_SEEDED_INVOICES } from './pm-simulator/seed';
 
 interface PmSimulatorCommandOptions {
   port: number;
@@ -11,6 +13,7 @@ interface PmSimulatorCommandOptions {
   share429: number;
   share500: number;
   tokenLifetime: number;
+  statusPatchPath: string;
 }
 
 /** Registers `journal-import simulator pm`, which runs the PM simulator until SIGINT or SIGTERM. */
@@ -21,7 +24,7 @@ export function registerSimulatorCommands(program: Command): void {
     .command('pm')
     .description("Serve a simulation of Project Management's REST API on 127.0.0.1 with seeded invoices.")
     .option('--port <port>', 'TCP port on 127.0.0.1; 0 picks a free port', integerOption(0, 65_535), 0)
-    .option('--invoices <count>', 'number of issued invoices to seed', integerOption(0, 100_000), 50)
+    .option('--invoices <count>', 'number of issued invoices to seed', integerOption(0, MAX_SEEDED_INVOICES), 50)
     .option(
       '--seed <seed>',
       'seed of the generated invoices; the same seed gives the same data',
@@ -49,6 +52,12 @@ export function registerSimulatorCommands(program: Command): void {
       integerOption(1, 86_400),
       3600,
     )
+    .option(
+      '--status-patch-path <pointer>',
+      'JSON Pointer that a status change must replace, as the clients file sets it for the PM client',
+      pointerOption,
+      DEFAULT_STATUS_PATCH_PATH,
+    )
     .action(async (options: PmSimulatorCommandOptions) => {
       const simulator = await startPmSimulator({
         port: options.port,
@@ -60,6 +69,7 @@ export function registerSimulatorCommands(program: Command): void {
         share429: options.share429,
         share500: options.share500,
         tokenLifetimeSeconds: options.tokenLifetime,
+        statusPatchPath: options.statusPatchPath,
         onUnexpectedError: (error, requestLine) => {
           console.error(
             `PM simulator failed on ${requestLine}: ${error instanceof Error ? error.stack : String(error)}`,
@@ -68,6 +78,7 @@ export function registerSimulatorCommands(program: Command): void {
       });
       console.log(`PM simulator listening on ${simulator.url}`);
       console.log(`Client id: ${options.clientId}`);
+      console.log(`Status changes replace ${options.statusPatchPath}`);
       console.log(`Seeded ${options.invoices} issued invoices from seed ${options.seed}. Stop with Ctrl-C.`);
 
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -95,4 +106,11 @@ function shareOption(value: string): number {
     throw new InvalidArgumentError('expected a share from 0 to 1, for example 0.1');
   }
   return number;
+}
+
+function pointerOption(value: string): string {
+  if (!/^\/\S+$/.test(value)) {
+    throw new InvalidArgumentError('expected a JSON Pointer that starts with "/", for example /status/guid');
+  }
+  return value;
 }
