@@ -1,7 +1,7 @@
 import { heartbeat, log } from '@temporalio/activity';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { invoiceWorkflowStartOptions } from '../config/invoice-workflow-options';
-import type { PmInvoice } from '../project-management/invoice-schemas';
+import type { PmInvoiceListItem } from '../project-management/invoice-schemas';
 import type { ClientRegistry } from './client-registry';
 import type { ChangedInvoices, JournalActivities } from './contracts';
 import { classifyFailures } from './failures';
@@ -65,7 +65,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
   };
 }
 
-function toChangedInvoices(invoices: PmInvoice[], since: string | null, startedAtMs: number): ChangedInvoices {
+function toChangedInvoices(invoices: PmInvoiceListItem[], since: string | null, startedAtMs: number): ChangedInvoices {
   const numbered = invoices.filter((invoice) => invoice.number != null);
   const newest = numbered
     .map((invoice) => Date.parse(invoice.lastUpdatedDateTime ?? ''))

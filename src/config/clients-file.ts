@@ -18,8 +18,11 @@ export const ProjectManagementSettingsSchema = z.strictObject({
   scope: z.string().min(1).optional(),
   /** Timeout of one HTTP request, in milliseconds. */
   timeoutMs: z.number().int().positive().default(30_000),
-  /** JSON Patch path that sets an invoice's status; PM does not document the patch input model. */
-  statusPatchPath: z.string().startsWith('/').default('/status/guid'),
+  /**
+   * JSON Patch path that sets an invoice's status; the PM client's default when absent. PM does not document the
+   * patch input model.
+   */
+  statusPatchPath: z.string().startsWith('/').optional(),
 });
 
 /**

@@ -141,7 +141,7 @@ describe('toInvoiceForMapping rejects', () => {
 
 /** The invoice with every total in EUR, whatever its `currency` field contains. */
 function eurAmounts(invoice: PmInvoice): PmInvoice {
-  const eur = (amount: number | undefined) => ({ amount: amount ?? 0, currencyCode: 'EUR' });
+  const eur = (amount: number | null | undefined) => ({ amount: amount ?? 0, currencyCode: 'EUR' });
   return {
     ...invoice,
     totalExcludingTax: eur(invoice.totalExcludingTax?.amount),

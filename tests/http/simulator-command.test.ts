@@ -61,6 +61,7 @@ describe('simulator pm command', () => {
       baseUrl: url,
       clientId: SANDBOX_CLIENT_ID,
       clientSecret: SANDBOX_CLIENT_SECRET,
+      pageRetry: { maxAttempts: 1 },
     });
     const invoices = await client.listIssuedInvoicesChangedSince(null);
 
@@ -102,5 +103,44 @@ describe('simulator pm command', () => {
     expect(result.stderr).toContain("option '--host <address>' argument 'pm-simulator' is invalid");
     expect(result.stderr).toContain('expected an IPv4 or IPv6 address');
     expect(result.stdout).not.toContain('listening');
+  });
+
+  test('serves configured status patch path', async () => {
+    child = spawn(
+      'npx',
+      ['--no', 'journal-import', 'simulator', 'pm', '--invoices', '3', '--status-patch-path', '/statusGuid'],
+      { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+
+    const [, url] = await waitForLine(child, /PM simulator listening on (http:\/\/127\.0\.0\.1:\d+)\n/, 60_000);
+    const options = { baseUrl: url, clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET };
+    const configured = new ProjectManagementClient({ ...options, statusPatchPath: '/statusGuid' });
+    const defaulted = new ProjectManagementClient(options);
+    const [invoice] = await configured.findInvoicesByNumber(10001);
+    const statuses = await configured.getInvoiceStatuses();
+    const paid = statuses.find((status) => status.isPaid)!;
+
+    const updated = await configured.changeInvoiceStatus(invoice.guid, paid.guid);
+    const rejected = await rejectionOf(defaulted.changeInvoiceStatus(invoice.guid, paid.guid));
+
+    expect(updated.status?.guid).toBe(paid.guid);
+    expect(rejected).toHaveProperty('status', 400);
+    expect(rejected.message).toContain('/status/guid');
+  });
+
+  test('invalid status patch path is rejected', async () => {
+    child = spawn('npx', ['--no', 'journal-import', 'simulator', 'pm', '--status-patch-path', 'status/guid'], {
+      cwd: PROJECT_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const started = child;
+    let stderr = '';
+    started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+
+    const code = await new Promise<number | null>((resolve) => started.once('exit', (exitCode) => resolve(exitCode)));
+
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('expected a JSON Pointer that starts with "/"');
   });
 });

@@ -5,7 +5,7 @@ import { ADMIN_PREFIX, handleAdminRequest } from './admin-routes';
 import { ApiFailure, exceptionResponse, type SimulatorRequest, type SimulatorResponse } from './http-exchange';
 import { resourceRoutes, type ResourceRoute } from './resource-routes';
 import { seedOrganisation } from './seed';
-import { PmSimulatorState, type PmSimulatorSettings } from './state';
+import { PmSimulatorState, type InjectedFault, type PmSimulatorSettings } from './state';
 import { refreshToken, requestToken, type SimulatorCredentials } from './token-routes';
 
 /** Client id that the simulator accepts by default, meant for the sandbox only. */
@@ -60,6 +60,7 @@ const DEFAULT_SETTINGS: PmSimulatorSettings = {
   retryAfterSeconds: 1,
   tokenLifetimeSeconds: 3600,
   refreshTokenLifetimeSeconds: 86_400,
+  faultsOnTokenRoutes: false,
 };
 
 /**
@@ -71,7 +72,7 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
   const seed = options.seed ?? 1;
   const settings: PmSimulatorSettings = { ...DEFAULT_SETTINGS };
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof PmSimulatorSettings)[]) {
-    if (options[key] !== undefined) settings[key] = options[key];
+    if (options[key] !== undefined) Object.assign(settings, { [key]: options[key] });
   }
   const organisation = seedOrganisation({
     seed,
@@ -123,7 +124,13 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
         hadBearer: /^Bearer /.test(request.headers.authorization ?? ''),
       });
     }
-    write(outgoing, response);
+    try {
+      write(outgoing, response);
+    } catch (error) {
+      // A header value Node refuses to send; the connection is dropped instead of ending the process.
+      options.onUnexpectedError?.(error, `${incoming.method ?? 'GET'} ${incoming.url ?? '/'}`);
+      outgoing.destroy();
+    }
   }
 
   async function answerApi(request: SimulatorRequest): Promise<SimulatorResponse> {
@@ -134,20 +141,14 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
         name: 'Client_Id',
       });
     }
-    if (request.method === 'POST' && request.pathname === '/v1/token') return requestToken(request, state, credentials);
-    if (request.method === 'POST' && request.pathname === '/v1/refreshtoken') return refreshToken(request, state);
-
-    const match = matchRoute(routes, request);
-    const fault = state.nextFault();
-    if (fault) {
-      const headers: Record<string, string> = fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {};
-      const type =
-        fault.status >= 500
-          ? 'InternalSystemError'
-          : fault.status === 401
-            ? 'AuthenticationRequired'
-            : 'InvalidRequest';
-      throw new ApiFailure(fault.status, type, fault.message ?? `Injected failure ${fault.status}`, undefined, headers);
+    const tokenRoute = request.method === 'POST' && TOKEN_PATHS.includes(request.pathname);
+    const match = tokenRoute ? null : matchRoute(routes, request);
+    const fault = state.nextFault(tokenRoute);
+    if (fault) throw faultFailure(fault);
+    if (match === null) {
+      return request.pathname === '/v1/token'
+        ? requestToken(request, state, credentials)
+        : refreshToken(request, state);
     }
 
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
@@ -203,6 +204,17 @@ function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Paths of the token routes, which take no bearer token. */
+const TOKEN_PATHS = ['/v1/token', '/v1/refreshtoken'];
+
+/** Builds the ExceptionModel failure of an injected fault. */
+function faultFailure(fault: InjectedFault): ApiFailure {
+  const headers: Record<string, string> = fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {};
+  const type =
+    fault.status >= 500 ? 'InternalSystemError' : fault.status === 401 ? 'AuthenticationRequired' : 'InvalidRequest';
+  return new ApiFailure(fault.status, type, fault.message ?? `Injected failure ${fault.status}`, undefined, headers);
 }
 
 function matchRoute(routes: ResourceRoute[], request: SimulatorRequest): { route: ResourceRoute; guid: string } {
