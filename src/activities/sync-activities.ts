@@ -26,7 +26,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
         const startedAt = Date.now();
-        const invoices = await pm.listIssuedInvoicesChangedSince(input.since);
+        const invoices = await whileHeartbeating(() => pm.listIssuedInvoicesChangedSince(input.since));
         return toChangedInvoices(invoices, input.since, startedAt);
       }),
 
@@ -34,7 +34,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
     listInvoicesIssuedBetween: (input) =>
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
-        const issued = await pm.listIssuedInvoicesBetween(input.from, input.to);
+        const issued = await whileHeartbeating(() => pm.listIssuedInvoicesBetween(input.from, input.to));
         // PM's date filter may compare date-times, so the range is checked again on the calendar date.
         return toChangedInvoices(
           issued.filter((invoice) => inRange(invoice.date, input.from, input.to)),
@@ -63,6 +63,16 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
         return { started, alreadyKnown };
       }),
   };
+}
+
+// A listing of many pages, with in-place retries of failed pages, can outlast the heartbeat timeout.
+async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => heartbeat('listing'), 10_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 function toChangedInvoices(invoices: PmInvoiceListItem[], since: string | null, startedAtMs: number): ChangedInvoices {
