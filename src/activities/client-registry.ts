@@ -1,9 +1,10 @@
 import type { ClientSettings, ClientsFile } from '../config/clients-file';
-import { readSecret } from '../config/load-config';
+import { ConfigError, readSecret } from '../config/load-config';
 import { ProjectManagementClient } from '../project-management/client';
 import type { PmLogger } from '../project-management/logger';
 import { MssqlExecutor } from '../visma-business/mssql-executor';
 import { VismaBusinessRepository } from '../visma-business/repository';
+import { SchemaNameError, type SchemaNameOverrides } from '../visma-business/schema-names';
 import type { SqlExecutor } from '../visma-business/sql-executor';
 import { SqliteExecutor } from '../visma-business/sqlite-executor';
 import { NeedsPersonError } from './failures';
@@ -68,7 +69,15 @@ export function createClientRegistry(file: ClientsFile, options: ClientRegistryO
           });
     const executor = options.wrapExecutor ? options.wrapExecutor(opened, settings.key) : opened;
     executors.push(executor);
-    resources.set(settings.key, { settings, pm, vb: new VismaBusinessRepository(executor) });
+    const schemaNames = vbSettings.schemaNames as SchemaNameOverrides | undefined;
+    let vb: VismaBusinessRepository;
+    try {
+      vb = new VismaBusinessRepository(executor, { schemaNames });
+    } catch (error) {
+      if (!(error instanceof SchemaNameError)) throw error;
+      throw new ConfigError(`Client "${settings.key}": vismaBusiness.schemaNames: ${error.message}`);
+    }
+    resources.set(settings.key, { settings, pm, vb });
   }
 
   return {

@@ -82,6 +82,18 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
       classifyFailures(async () => {
         const { vb, settings } = registry.get(input.client);
         const series = { first: settings.voucherSeries.first, last: settings.voucherSeries.last };
+        const key = input.voucher.key;
+        const otherCustomers = (await vb.importedCustomers(key.client, key.invoiceNumber)).filter(
+          (customer) => customer !== key.customerNumber,
+        );
+        if (otherCustomers.length > 0) {
+          throw new NeedsPersonError(
+            'CustomerChangedError',
+            `Invoice ${key.invoiceNumber} was imported for customer ${otherCustomers.join(', ')} and now names customer ` +
+              `${key.customerNumber}; a second voucher would book the invoice twice. Delete the first voucher from its ` +
+              'batch in Visma Business, or credit it once posted, then retry.',
+          );
+        }
         try {
           const result = await vb.writeVoucher(input.voucher, { runDate: today(), series });
           log.info('voucher written', { ...input.voucher.key, ...result, reimportBy: input.reimport?.by });
@@ -120,7 +132,7 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
         if (facts === null || (!facts.waitingInBatch && !facts.customerTransactionPosted)) {
           return { status: null, remainingOre: 0, batchNumber: facts?.batchNumber ?? null, voucherNumber: null };
         }
-        const reading = deriveLedgerStatus(facts);
+        const reading = deriveLedgerStatus(facts, input.key.invoiceNumber);
         return {
           status: reading.status,
           remainingOre: reading.remainingOre,

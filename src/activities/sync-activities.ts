@@ -1,11 +1,10 @@
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { invoiceWorkflowStartOptions } from '../config/invoice-workflow-options';
-import type { PmInvoice } from '../project-management/invoice-schemas';
+import type { PmInvoiceListItem } from '../project-management/invoice-schemas';
 import type { ClientRegistry } from './client-registry';
 import type { ChangedInvoices, JournalActivities } from './contracts';
 import { classifyFailures } from './failures';
-import { waitOutRateLimits } from './rate-limit';
 
 type SyncActivities = Pick<
   JournalActivities,
@@ -13,11 +12,11 @@ type SyncActivities = Pick<
 >;
 
 /**
- * How far the next sync pass reaches back before the newest change seen, in milliseconds. The clocks of PM and of
- * the worker may differ, so a pass overlaps the last one. That is harmless because a second start of the same
- * invoice is a no-op.
+ * How far the next sync pass reaches back before the newest change seen, in milliseconds. The cursor and
+ * `lastUpdatedDateTime` both come from PM's clock, and PM compares with "greater or equal", so the newest invoice
+ * is listed again by the next pass and nothing is missed without an overlap.
  */
-const CURSOR_OVERLAP_MS = 60_000;
+const CURSOR_OVERLAP_MS = 0;
 
 /** Invoice workflows that `startInvoiceWorkflows` starts at the same time. */
 const START_CONCURRENCY = 8;
@@ -38,7 +37,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
         const startedAt = Date.now();
-        const invoices = await waitOutRateLimits(() => pm.listIssuedInvoicesChangedSince(input.since));
+        const invoices = await whileHeartbeating(() => pm.listIssuedInvoicesChangedSince(input.since));
         return toChangedInvoices(invoices, input.since, startedAt);
       }),
 
@@ -46,7 +45,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
     listInvoicesIssuedBetween: (input) =>
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
-        const issued = await waitOutRateLimits(() => pm.listIssuedInvoicesBetween(input.from, input.to));
+        const issued = await whileHeartbeating(() => pm.listIssuedInvoicesBetween(input.from, input.to));
         // PM's date filter may compare date-times, so the range is checked again on the calendar date.
         return toChangedInvoices(
           issued.filter((invoice) => inRange(invoice.date, input.from, input.to)),
@@ -106,7 +105,17 @@ function resumedProgress(details: unknown, invoiceCount: number): StartProgress 
   return { done: 0, started: 0, alreadyKnown: 0 };
 }
 
-function toChangedInvoices(invoices: PmInvoice[], since: string | null, startedAtMs: number): ChangedInvoices {
+// A listing of many pages, with in-place retries of failed pages, can outlast the heartbeat timeout.
+async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => heartbeat('listing'), 10_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function toChangedInvoices(invoices: PmInvoiceListItem[], since: string | null, startedAtMs: number): ChangedInvoices {
   const numbered = invoices.filter((invoice) => invoice.number != null);
   const newest = numbered
     .map((invoice) => Date.parse(invoice.lastUpdatedDateTime ?? ''))

@@ -41,7 +41,7 @@ export interface InvoiceProgress {
 }
 
 /** Wakes the status watch for an immediate read of Visma Business. */
-export const refreshStatusSignal = defineSignal<[{ by?: string }?]>('refreshStatus');
+export const refreshStatusSignal = defineSignal<[{ by?: string; reason?: string }?]>('refreshStatus');
 
 /** Runs the failed step again after a person fixed the cause; accepted while the invoice needs attention. */
 export const retrySignal = defineSignal<[AdminAction]>('retry');

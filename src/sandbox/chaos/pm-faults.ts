@@ -71,9 +71,20 @@ export class PmFaultSwitch {
   }
 
   private setKnob(knob: Knob): void {
+    if (knob === 'share429' || knob === 'share500') {
+      // The simulator takes at most 1 for both shares together, so overlapping bursts share the requests.
+      const share429 = this.strongest('share429');
+      const share500 = this.strongest('share500');
+      const scale = Math.min(1, 1 / (share429 + share500 || 1));
+      this.state.configure({ share429: share429 * scale, share500: share500 * scale });
+      return;
+    }
+    this.state.configure({ [knob]: this.strongest(knob) });
+  }
+
+  private strongest(knob: Knob): number {
     const values = this.open[knob];
-    let value = this.calm[knob];
-    if (values.length > 0) value = knob === 'tokenLifetimeSeconds' ? Math.min(...values) : Math.max(...values);
-    this.state.configure({ [knob]: value });
+    if (values.length === 0) return this.calm[knob];
+    return knob === 'tokenLifetimeSeconds' ? Math.min(...values) : Math.max(...values);
   }
 }

@@ -59,7 +59,9 @@ export async function summarise(
 
     const facts = await repository.readLedgerFacts(key);
     const vbStatus =
-      facts && (facts.waitingInBatch || facts.customerTransactionPosted) ? deriveLedgerStatus(facts).status : '-';
+      facts && (facts.waitingInBatch || facts.customerTransactionPosted)
+        ? deriveLedgerStatus(facts, invoiceNumber).status
+        : '-';
     const vouchers = await repository.countVouchers(key);
     const attachments = facts?.voucherNumber ? await repository.countAttachments(facts.voucherNumber) : 0;
     const pmStatus = pmStatusOf(
@@ -135,7 +137,7 @@ export function formatSummary(rows: SummaryRow[]): string {
 
 async function workflowStatuses(temporal: Client, client: string): Promise<Map<string, string>> {
   const statuses = new Map<string, string>();
-  const query = `WorkflowType = "invoiceWorkflow" AND JournalClient = "${client}"`;
+  const query = `WorkflowType = "invoiceWorkflow" AND JournalClient = "${client}" AND ExecutionStatus != "ContinuedAsNew"`;
   for await (const execution of temporal.workflow.list({ query })) {
     const attributes = execution.typedSearchAttributes.getAll();
     const number = attributes.find((pair) => pair.key.name === 'InvoiceNumber')?.value;

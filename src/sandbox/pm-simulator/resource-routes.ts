@@ -3,6 +3,7 @@ import {
   decodePageToken,
   encodePageToken,
   integerParameter,
+  invalidPageToken,
   jsonBody,
   type SimulatorRequest,
   type SimulatorResponse,
@@ -39,15 +40,11 @@ export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string)
     let listing: number;
     let offset: number;
     if (token) {
-      const [id, start] = decodePageToken(token, 2).map(Number);
-      if (!listings.has(id) || !Number.isInteger(start)) {
-        throw new ApiFailure(400, 'InvalidParameter', 'pageToken is unknown or expired', {
-          type: 'UriParameter',
-          name: 'pageToken',
-        });
-      }
-      listing = id;
-      offset = start;
+      const decoded = decodePageToken(token);
+      listing = Number(decoded.listing);
+      offset = decoded.offset;
+      const known = listings.get(listing);
+      if (!known || offset > known.length) throw invalidPageToken();
     } else {
       listing = nextListing++;
       offset = 0;
@@ -126,14 +123,9 @@ export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string)
     const token = request.query.get('pageToken');
     let offset = 0;
     if (token) {
-      const [tokenGuid, start] = decodePageToken(token, 2);
-      offset = Number(start);
-      if (tokenGuid !== guid || !Number.isInteger(offset)) {
-        throw new ApiFailure(400, 'InvalidParameter', 'pageToken belongs to another listing', {
-          type: 'UriParameter',
-          name: 'pageToken',
-        });
-      }
+      const decoded = decodePageToken(token);
+      if (decoded.listing !== guid || decoded.offset > invoice.rows.length) throw invalidPageToken();
+      offset = decoded.offset;
     }
     const headers: Record<string, string> = {};
     if (offset + rowCount < invoice.rows.length) headers.NextPageToken = encodePageToken([guid, offset + rowCount]);
