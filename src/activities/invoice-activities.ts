@@ -7,6 +7,7 @@ import { pickPmStatus } from '../domain/pm-status';
 import { deriveLedgerStatus } from '../domain/status';
 import type { PmInvoice } from '../project-management/invoice-schemas';
 import { toInvoiceForMapping } from '../project-management/invoice-conversion';
+import { checkPdf } from '../visma-business/attachment-store';
 import { VoucherAlreadyPostedError } from '../visma-business/errors';
 import type { ClientRegistry } from './client-registry';
 import type { JournalActivities } from './contracts';
@@ -26,13 +27,22 @@ type InvoiceActivities = Pick<
 /** Creates the activities of the invoice workflow's steps, over the clients of the registry. */
 export function createInvoiceActivities(registry: ClientRegistry, today: () => string = isoToday): InvoiceActivities {
   return {
-    /** Reads the invoice, its rows and its customer number from PM and converts them for the mapping. */
+    /**
+     * Reads the invoice, its rows and its customer number from PM and converts them for the mapping. It also checks
+     * that no other invoice has the number and that the PDF can be stored, so that neither problem is found only
+     * after the voucher is written.
+     */
     fetchInvoice: (input) =>
       classifyFailures(async () => {
-        const { pm } = registry.get(input.client);
-        const invoice = input.invoiceGuid
-          ? await waitOutRateLimits(() => pm.getInvoice(input.invoiceGuid!))
-          : await findIssuedInvoice(registry, input.client, input.invoiceNumber);
+        const { pm, settings } = registry.get(input.client);
+        let invoice: PmInvoice;
+        if (input.invoiceGuid) {
+          const invoiceGuid = input.invoiceGuid;
+          invoice = await waitOutRateLimits(() => pm.getInvoice(invoiceGuid));
+          await requireNoOtherInvoiceNumbered(registry, input.client, input.invoiceNumber, invoiceGuid);
+        } else {
+          invoice = await findIssuedInvoice(registry, input.client, input.invoiceNumber);
+        }
         const rows = await waitOutRateLimits(() => pm.getInvoiceRows(invoice.guid));
 
         let withCustomer = invoice;
@@ -49,9 +59,19 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
             `PM returned invoice ${converted.invoiceNumber} for invoice ${input.invoiceNumber} (guid ${invoice.guid})`,
           );
         }
+
+        // attachInvoicePdf downloads the PDF again to store it; this download only checks it.
+        const pdf = await waitOutRateLimits(() => pm.getInvoicePdf(invoice.guid));
+        const key = {
+          client: input.client,
+          invoiceNumber: input.invoiceNumber,
+          customerNumber: converted.customerNumber ?? '',
+        };
+        checkPdf(key, pdf, pdfFileName(input.invoiceNumber), settings.maxPdfBytes);
+
         log.info('invoice fetched', { client: input.client, invoiceNumber: input.invoiceNumber, rows: rows.length });
         return { invoice: converted, statusInPm: statusFromFlags(invoice) };
-      }),
+      }, input.invoiceNumber),
 
     /** Reads the posting data and the customer from Visma Business, checks the KID and maps the invoice. */
     mapInvoiceToVoucher: (input) =>
@@ -75,7 +95,7 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
           }
         }
         return { voucher, totalOre: parseOre(invoice.totalIncludingTax) };
-      }),
+      }, input.invoice.invoiceNumber),
 
     /** Writes the voucher to the client's import batch of today, once per invoice. */
     postVoucherToBatch: (input) =>
@@ -109,7 +129,7 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
           }
           throw error;
         }
-      }),
+      }, input.voucher.key.invoiceNumber),
 
     /** Downloads the invoice PDF from PM and stores it with the voucher. */
     attachInvoicePdf: (input) =>
@@ -118,11 +138,11 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
         heartbeat('downloading');
         const pdf = await waitOutRateLimits(() => pm.getInvoicePdf(input.invoiceGuid));
         heartbeat('storing');
-        const fileName = `invoice-${input.key.invoiceNumber}.pdf`;
+        const fileName = pdfFileName(input.key.invoiceNumber);
         const { outcome } = await vb.storeAttachment(input.key, pdf, fileName, settings.maxPdfBytes);
         log.info('invoice PDF attached', { ...input.key, bytes: pdf.byteLength, outcome });
         return { outcome, bytes: pdf.byteLength };
-      }),
+      }, input.key.invoiceNumber),
 
     /** Reads what Visma Business shows about the invoice and derives its status. */
     readLedgerStatus: (input) =>
@@ -139,7 +159,7 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
           batchNumber: facts.batchNumber,
           voucherNumber: facts.voucherNumber,
         };
-      }),
+      }, input.key.invoiceNumber),
 
     /** Sets the PM status whose flags match the ledger status. */
     updateInvoiceStatus: (input) =>
@@ -157,7 +177,7 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
           log.info('PM status changed', { client: input.client, invoiceNumber: input.invoiceNumber, to: target.name });
         }
         return { pmStatusGuid: target.guid, pmStatusName: target.name };
-      }),
+      }, input.invoiceNumber),
   };
 }
 
@@ -185,6 +205,32 @@ async function findIssuedInvoice(registry: ClientRegistry, client: string, invoi
     );
   }
   return found[0];
+}
+
+/**
+ * Raises DuplicateInvoiceNumberError when PM has another invoice with the number, because the workflow id and the
+ * voucher key hold one invoice per number: the sync would start the second invoice's workflow as already known.
+ */
+async function requireNoOtherInvoiceNumbered(
+  registry: ClientRegistry,
+  client: string,
+  invoiceNumber: string,
+  invoiceGuid: string,
+): Promise<void> {
+  const { pm } = registry.get(client);
+  const sameNumber = await waitOutRateLimits(() => pm.findInvoicesByNumber(Number(invoiceNumber)));
+  const others = sameNumber.filter((invoice) => invoice.guid !== invoiceGuid);
+  if (others.length > 0) {
+    throw new NeedsPersonError(
+      'DuplicateInvoiceNumberError',
+      `PM has ${others.length + 1} invoices numbered ${invoiceNumber} (guids ${[invoiceGuid, ...others.map((invoice) => invoice.guid)].join(', ')}); ` +
+        'resolve the duplicate in PM',
+    );
+  }
+}
+
+function pdfFileName(invoiceNumber: string): string {
+  return `invoice-${invoiceNumber}.pdf`;
 }
 
 function statusFromFlags(invoice: PmInvoice): LedgerStatus | null {

@@ -9,7 +9,7 @@ const MAX_TOTAL_WAIT_MS = 30_000;
 const DEFAULT_WAIT_MS = 1_000;
 
 /**
- * Runs a PM call and, when PM answers 429, waits for the Retry-After it sent and calls again, inside the same
+ * Runs a PM call and, when PM responds 429, waits for the Retry-After it sent and calls again, inside the same
  * activity attempt. Each 429 would otherwise cost a Temporal attempt: a rate limit that lasts a minute would use
  * up the step's maximum attempts and put the invoice in NeedsAttention, and the attempts it took would stretch the
  * exponential backoff of any later failure to its maximum interval. Calls that PM may safely receive twice only:

@@ -78,7 +78,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
                 if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
                 return 'already known';
               } finally {
-                // Each start shows that the activity is alive, even when a slow server holds the rest of the batch.
+                // Each start shows that the activity is alive, even when a slow server delays the rest of the batch.
                 heartbeat(reported);
               }
             }),

@@ -132,7 +132,7 @@ describe('secrets', () => {
   });
 });
 
-/** JSON replacer that writes bytes, such as payload data, both as text and as base64, so a search sees either. */
+/** JSON replacer that writes bytes, such as payload data, both as text and as base64, so that a search finds a secret in either form. */
 function bytesAsText(_key: string, value: unknown): unknown {
   if (value instanceof Uint8Array) {
     const bytes = Buffer.from(value);

@@ -49,10 +49,10 @@ const UNKNOWN_CUSTOMERS = new Set(SEED_CUSTOMERS.filter((c) => !c.inVismaBusines
 
 /**
  * Runs the sandbox under injected faults and checks every invoice afterwards. PM gets latency, 429 and 500 bursts
- * and expiring tokens; Visma Business gets deadlocks, lock timeouts and dropped connections from the worker's SQL
- * layer; the worker is killed with SIGKILL during each step and restarted; the Temporal dev server is stopped and
- * started again on its database file. Once the faults are over and every invoice is Paid or NeedsAttention, or the
- * time is up, it compares VB, PM and Temporal invoice by invoice. Resolves to the report.
+ * and expiring tokens. Visma Business gets deadlocks, lock timeouts and dropped connections from the worker's SQL
+ * layer. The worker is killed with SIGKILL during each step and restarted, and the Temporal dev server is stopped
+ * and started again on its database file. Once the faults are over and every invoice is Paid or NeedsAttention, or
+ * the time is up, it compares VB, PM and Temporal invoice by invoice. Resolves to the report.
  */
 export async function runChaos(options: ChaosOptions): Promise<{ report: ChaosReport; problems: InvoiceProblem[] }> {
   const { print } = options;
@@ -275,8 +275,8 @@ function writeClientsFile(dir: string, address: string, pmUrl: string, vbFile: s
 }
 
 /**
- * Applies the plan's PM and Temporal server faults at their times, or as soon after as a worker polls; resolves when
- * the last one is over.
+ * Applies the plan's PM and Temporal server faults at their times, or later when no worker polls at that time.
+ * Resolves when the last one is over.
  */
 async function runTimedFaults(
   plan: FaultPlan,

@@ -167,7 +167,7 @@ function firstLine(sql: string): string {
 }
 
 /**
- * Returns the executor wrapper that {@link CHAOS_SQL_ENV} asks for, or undefined when it is unset. Each client's
+ * Returns the executor wrapper that {@link CHAOS_SQL_ENV} sets up, or undefined when the variable is unset. Each client's
  * executor gets its own seed, derived from the setting's seed and the client's position, and every injected
  * failure is passed to `report`.
  *

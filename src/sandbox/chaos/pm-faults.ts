@@ -5,8 +5,8 @@ import type { TimedFault } from './fault-plan';
 type Knob = 'latencyMs' | 'share429' | 'share500' | 'tokenLifetimeSeconds';
 
 /**
- * Turns PM faults of the plan on and off through the simulator's knobs. Windows of the same knob may overlap: the
- * knob holds the strongest value of the windows open, and its calm value when none is.
+ * Turns PM faults of the plan on and off through the simulator's knobs. Windows of the same knob may overlap, so the
+ * knob is set to the strongest value of the open windows, and to its calm value when none is open.
  */
 export class PmFaultSwitch {
   private readonly open: Record<Knob, number[]> = {

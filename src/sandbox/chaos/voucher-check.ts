@@ -32,7 +32,7 @@ const NUMBER_COLUMNS: VoucherLineColumn[] = [
 /** Columns compared as text. */
 const TEXT_COLUMNS: VoucherLineColumn[] = ['text', 'invoiceNumber', 'kid', 'currency'];
 
-/** What {@link VoucherChecker.check} found: duplicated lines are told apart from other differences. */
+/** A problem that {@link VoucherChecker.check} found, with duplicated lines apart from other differences. */
 export interface VoucherFinding {
   kind: 'duplicate-lines' | 'wrong-lines' | 'wrong-pdf';
   detail: string;
@@ -45,6 +45,7 @@ export interface VoucherFinding {
  * update reported.
  */
 export class VoucherChecker {
+  /** Lines of updated batches by voucher number. */
   private readonly updatedLines = new Map<number, StoredVoucherLine[]>();
   /** Findings by invoice number, from the last {@link check} of each invoice. */
   readonly findings = new Map<string, VoucherFinding>();
@@ -59,9 +60,9 @@ export class VoucherChecker {
   recordUpdatedLines(lines: StoredVoucherLine[]): void {
     for (const line of lines) {
       const voucherNumber = toNumber(line.voucherNumber);
-      const kept = this.updatedLines.get(voucherNumber) ?? [];
-      kept.push(line);
-      this.updatedLines.set(voucherNumber, kept);
+      const voucherLines = this.updatedLines.get(voucherNumber) ?? [];
+      voucherLines.push(line);
+      this.updatedLines.set(voucherNumber, voucherLines);
     }
   }
 

@@ -18,7 +18,7 @@ export interface WorkerSupervisorOptions {
   logFile: string;
   /** Called for every JSON record the worker logs. */
   onRecord?: (record: WorkerLogRecord) => void;
-  /** Called when a worker exits without being told to, with its exit code or signal. */
+  /** Called when a worker that was not stopped on purpose exits, with its exit code or signal. */
   onUnexpectedExit?: (how: string) => void;
 }
 

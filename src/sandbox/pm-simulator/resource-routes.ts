@@ -10,7 +10,7 @@ import {
 } from './http-exchange';
 import { renderInvoicePdf } from './pdf';
 import type { SimulatedInvoice } from './records';
-import type { PmSimulatorState } from './state';
+import type { InvoiceResource, PmSimulatorState } from './state';
 
 /** A resource route: method, path pattern, the scope it needs, and its handler. */
 export interface ResourceRoute {
@@ -32,6 +32,11 @@ const MAX_LISTINGS = 500;
  */
 export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string): ResourceRoute[] {
   const listings = new Map<number, string[]>();
+  const rawOrNull = (guid: string, resource: InvoiceResource): SimulatorResponse | null => {
+    const raw = state.invoice(guid) ? state.rawResponse(guid, resource) : undefined;
+    if (!raw) return null;
+    return { status: raw.status, bytes: Buffer.from(raw.body), contentType: raw.contentType };
+  };
   let nextListing = 1;
 
   const listInvoices = (request: SimulatorRequest): SimulatorResponse => {
@@ -63,10 +68,8 @@ export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string)
     return { status: 200, json: bodies, headers };
   };
 
-  const getInvoice = (_request: SimulatorRequest, guid: string): SimulatorResponse => ({
-    status: 200,
-    json: requireInvoice(state, guid).body,
-  });
+  const getInvoice = (_request: SimulatorRequest, guid: string): SimulatorResponse =>
+    rawOrNull(guid, 'invoice') ?? { status: 200, json: requireInvoice(state, guid).body };
 
   const patchInvoice = (request: SimulatorRequest, guid: string): SimulatorResponse => {
     const invoice = requireInvoice(state, guid);
@@ -109,6 +112,8 @@ export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string)
 
   const getPdf = async (_request: SimulatorRequest, guid: string): Promise<SimulatorResponse> => {
     const invoice = requireInvoice(state, guid);
+    const raw = rawOrNull(guid, 'pdf');
+    if (raw) return raw;
     return {
       status: 200,
       bytes: await renderInvoicePdf(invoice),
@@ -119,6 +124,8 @@ export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string)
 
   const listRows = (request: SimulatorRequest, guid: string): SimulatorResponse => {
     const invoice = requireInvoice(state, guid);
+    const raw = rawOrNull(guid, 'rows');
+    if (raw) return raw;
     const rowCount = integerParameter(request.query, 'rowCount', DEFAULT_ROW_COUNT, 1, MAX_ROW_COUNT);
     const token = request.query.get('pageToken');
     let offset = 0;

@@ -57,6 +57,16 @@ interface QueuedFault {
   remaining: number;
 }
 
+/** A response of one invoice that a test can replace: the invoice, its rows or its PDF. */
+export type InvoiceResource = 'invoice' | 'rows' | 'pdf';
+
+/** A response served byte for byte instead of the simulator's own, for tests of malformed responses. */
+export interface RawResponse {
+  status: number;
+  body: string | Uint8Array;
+  contentType: string;
+}
+
 /** A status change received through `PATCH /v1/invoices/{guid}`. */
 export interface RecordedStatusChange {
   invoiceGuid: string;
@@ -94,6 +104,7 @@ export class PmSimulatorState {
   readonly faultsServed: Record<number, number> = {};
   private readonly invoices = new Map<string, SimulatedInvoice>();
   private readonly faults: QueuedFault[] = [];
+  private readonly rawResponses = new Map<string, RawResponse>();
   private readonly faultRandom: SeededRandom;
 
   constructor(
@@ -157,6 +168,21 @@ export class PmSimulatorState {
     if (draw < this.settings.share429) return { status: 429, retryAfter: String(this.settings.retryAfterSeconds) };
     if (draw < this.settings.share429 + this.settings.share500) return { status: 500 };
     return null;
+  }
+
+  /**
+   * Serves `response` to every `GET` of the invoice's `resource` instead of the simulator's own, until it is set
+   * back to null. The bytes are sent as they are, so a test can serve a body that is not JSON or not a PDF.
+   */
+  serveRaw(guid: string, resource: InvoiceResource, response: RawResponse | null): void {
+    this.requireInvoice(guid);
+    if (response === null) this.rawResponses.delete(`${guid}/${resource}`);
+    else this.rawResponses.set(`${guid}/${resource}`, response);
+  }
+
+  /** Returns the response that replaces the invoice's `resource`, if a test set one. */
+  rawResponse(guid: string, resource: InvoiceResource): RawResponse | undefined {
+    return this.rawResponses.get(`${guid}/${resource}`);
   }
 
   /** Records a request and its response status, keeping the latest {@link MAX_REQUEST_RECORDS}. */
