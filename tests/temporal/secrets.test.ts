@@ -83,9 +83,11 @@ describe('secrets', () => {
       return progress.statusInPm === 'Sent';
     }, 90_000);
 
-    // PM echoes the secret and a token in an error, then revokes every token, while a preview fetches an invoice.
+    // PM echoes the secret and a token in errors, then revokes every token, while a preview fetches an invoice. Six
+    // errors outlast the client's retries of a page, so the error reaches the activity and the worker's log.
     const lastToken = state.tokens.everIssued[state.tokens.everIssued.length - 2];
-    state.injectFault({ status: 500, message: `Backend refused client_secret=${PM_SECRET} for token ${lastToken}` });
+    const message = `Backend refused client_secret=${PM_SECRET} for token ${lastToken}`;
+    state.injectFault({ status: 500, message, count: 6 });
     state.tokens.revokeAccessTokens();
     await cli('preview', '--client', 'acme', '--invoice', '10002');
 
