@@ -161,9 +161,11 @@ export async function runChaos(options: ChaosOptions): Promise<{ report: ChaosRe
     const deadline = startedAt + options.timeoutMinutes * 60_000;
     const issued = simulator.state.allInvoices().filter((invoice) => invoice.body.number != null).length;
     let faultsOver = false;
-    void Promise.all([timedDone, killsDone]).then(() => {
-      faultsOver = true;
-    });
+    void Promise.all([timedDone, killsDone])
+      .catch((error: unknown) => print(`[${clock()}] the fault phase stopped early: ${messageOf(error)}`))
+      .finally(() => {
+        faultsOver = true;
+      });
     let lastLine = '';
     let allPosted = false;
     for (;;) {

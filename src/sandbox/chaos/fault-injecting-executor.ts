@@ -28,6 +28,8 @@ export interface FaultInjectionOptions {
   seed: number;
   /** Share (0 to 1) of statements and commits that fail. */
   rate: number;
+  /** Kinds of failure to inject. @default every kind */
+  kinds?: readonly SqlFaultKind[];
   /** Called once per injected failure, before it is raised. */
   onFault?: (fault: InjectedSqlFault) => void;
 }
@@ -78,12 +80,14 @@ const STATEMENT_FAULTS: SqlFaultKind[] = ['deadlock', 'lock-timeout', 'connectio
  */
 export class FaultInjectingExecutor implements SqlExecutor {
   private readonly random: SeededRandom;
+  private readonly kinds: readonly SqlFaultKind[];
 
   constructor(
     private readonly inner: SqlExecutor,
     private readonly options: FaultInjectionOptions,
   ) {
     this.random = new SeededRandom(options.seed);
+    this.kinds = options.kinds ?? [...STATEMENT_FAULTS, 'connection-drop-after-commit'];
   }
 
   get dialect() {
@@ -122,7 +126,7 @@ export class FaultInjectingExecutor implements SqlExecutor {
         },
       }),
     );
-    if (this.random.chance(this.options.rate)) {
+    if (this.kinds.includes('connection-drop-after-commit') && this.random.chance(this.options.rate)) {
       throw this.fault('connection-drop-after-commit', 'COMMIT', true);
     }
     return result;
@@ -133,8 +137,9 @@ export class FaultInjectingExecutor implements SqlExecutor {
   }
 
   private maybeFail(sql: string, inTransaction: boolean): void {
-    if (!this.random.chance(this.options.rate)) return;
-    throw this.fault(this.random.pick(STATEMENT_FAULTS), firstLine(sql), inTransaction);
+    const kinds = STATEMENT_FAULTS.filter((kind) => this.kinds.includes(kind));
+    if (kinds.length === 0 || !this.random.chance(this.options.rate)) return;
+    throw this.fault(this.random.pick(kinds), firstLine(sql), inTransaction);
   }
 
   private fault(kind: SqlFaultKind, statement: string, inTransaction: boolean): VbConnectionError {
