@@ -6,7 +6,8 @@ import { syncWorkflowId } from '../../workflows/definitions';
 import { VismaBusinessRepository } from '../../visma-business/repository';
 import { lockDirectoryOf } from '../../visma-business/sqlite-locking';
 import { SqliteExecutor } from '../../visma-business/sqlite-executor';
-import { SimulatedAccountant } from '../accountant';
+import { OpenEntryNotFoundError, SimulatedAccountant } from '../accountant';
+import { PaidStatus } from '../../domain/ledger';
 import { AccountantLoop } from '../demo/accountant-loop';
 import { summarise } from '../demo/sandbox-summary';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, startPmSimulator, type PmSimulator } from '../pm-simulator/server';
@@ -34,6 +35,17 @@ export interface ChaosOptions {
   faultWindowSeconds?: number;
   /** Prints a line of progress. */
   print: (line: string) => void;
+  /** Ends the run early, stopping every process it started, as on Ctrl-C. */
+  signal?: AbortSignal;
+}
+
+/** Raised when {@link ChaosOptions.signal} ends a run before its report. */
+export class ChaosRunInterruptedError extends Error {
+  override readonly name = 'ChaosRunInterruptedError';
+
+  constructor() {
+    super('The chaos run was interrupted; every process it started has been stopped.');
+  }
 }
 
 const CLIENT = 'chaos';
@@ -94,7 +106,7 @@ export async function runChaos(options: ChaosOptions): Promise<{ report: ChaosRe
     stopping.push(() => executor.close());
     const repository = new VismaBusinessRepository(executor);
     const checker = new VoucherChecker(executor, repository, VOUCHER_TYPE);
-    const accountant = new AccountantLoop(new RecordingAccountant(executor, checker), 25);
+    const accountant = new AccountantLoop(new RecordingAccountant(executor, checker, print), 25);
 
     let unexpectedExits = 0;
     const workers = new WorkerSupervisor({
@@ -170,6 +182,7 @@ export async function runChaos(options: ChaosOptions): Promise<{ report: ChaosRe
     let allPosted = false;
     for (;;) {
       await sleep(TICK_MS);
+      if (options.signal?.aborted) throw new ChaosRunInterruptedError();
       // SQL faults go on until every invoice is posted, so that each write meets them, unless time runs short.
       const postingDone = allPosted || Date.now() > startedAt + options.timeoutMinutes * 40_000;
       if (faultsOver && faultPhase && postingDone) {
@@ -236,11 +249,18 @@ export function chaosExitCode(report: ChaosReport): number {
   return keptEveryPromise(report) && report.faultKindsMissing.length === 0 ? 0 : 1;
 }
 
-/** Keeps the lines of every batch it updates, which leave `WaVo` with the update, for the voucher check. */
+/**
+ * Keeps the lines of every batch it updates, which leave `WaVo` with the update, for the voucher check. A payment
+ * whose KID matches no open entry or several, as a doubled voucher would cause, is skipped with a message, so that
+ * the other invoices are still paid and the report names the broken one.
+ */
 class RecordingAccountant extends SimulatedAccountant {
+  private readonly unpayable = new Set<string>();
+
   constructor(
     executor: SqliteExecutor,
     private readonly checker: VoucherChecker,
+    private readonly print: (line: string) => void,
   ) {
     super(executor);
   }
@@ -249,6 +269,17 @@ class RecordingAccountant extends SimulatedAccountant {
     const result = await super.updateBatch(batchNumber);
     this.checker.recordUpdatedLines(result.lines);
     return result;
+  }
+
+  override async registerPayment(kid: string, amountOre: number, options: { paidOn: string; dueDate?: string }) {
+    try {
+      return await super.registerPayment(kid, amountOre, options);
+    } catch (error) {
+      if (!(error instanceof OpenEntryNotFoundError)) throw error;
+      if (!this.unpayable.has(kid)) this.print(`[${clock()}] the accountant cannot pay: ${error.message}`);
+      this.unpayable.add(kid);
+      return { paidStatus: PaidStatus.FullyOpen, remainingOre: amountOre };
+    }
   }
 }
 

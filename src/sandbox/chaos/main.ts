@@ -20,6 +20,14 @@ const options = program.opts<{
   dir: string;
 }>();
 
+const interrupt = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log('\nStopping...');
+    interrupt.abort();
+  });
+}
+
 runChaos({
   dir: path.resolve(options.dir),
   invoices: options.invoices,
@@ -27,6 +35,7 @@ runChaos({
   timeoutMinutes: options.timeoutMinutes,
   faultWindowSeconds: options.faultWindow,
   print: (line) => console.log(line),
+  signal: interrupt.signal,
 }).then(
   ({ report, problems }) => {
     for (const problem of problems) {
