@@ -25,7 +25,7 @@ export class VbConnectionError extends Error {
 
 /** A statement that the database rejected: a missing table or column, a type mismatch, a violated constraint. */
 export class VbQueryError extends Error {
-  override readonly name = 'VbQueryError';
+  override readonly name: string = 'VbQueryError';
   readonly retryable = false;
 
   constructor(
@@ -140,6 +140,26 @@ export class VoucherSeriesExhaustedError extends Error {
   ) {
     super(
       `Voucher series ${firstNumber}-${lastNumber} has no number left; configure a new series for imported invoices.`,
+    );
+  }
+}
+
+/**
+ * The next number of a voucher series is used already: another series overlaps it, or a voucher was written in its
+ * range without the import's counter. Retrying cannot help, so the series must be configured apart from the others.
+ * It is a {@link VbQueryError}, so that callers that treat rejected statements as final treat this one so too.
+ */
+export class VoucherSeriesConflictError extends VbQueryError {
+  override readonly name: string = 'VoucherSeriesConflictError';
+
+  constructor(
+    readonly firstNumber: number,
+    readonly lastNumber: number,
+    readonly voucherNumber: number,
+  ) {
+    super(
+      `Voucher series ${firstNumber}-${lastNumber} would give number ${voucherNumber}, which another voucher has ` +
+        'already; configure series for imported invoices that do not overlap each other or numbers used elsewhere.',
     );
   }
 }

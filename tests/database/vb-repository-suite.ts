@@ -7,6 +7,7 @@ import {
   InvalidVoucherError,
   VoucherAlreadyPostedError,
   VoucherNotFoundError,
+  VoucherSeriesConflictError,
   VoucherSeriesExhaustedError,
 } from '../../src/visma-business/errors';
 import { VismaBusinessRepository } from '../../src/visma-business/repository';
@@ -18,7 +19,15 @@ import { startWriterProcess } from './vb-writer-processes';
 
 const RUN_DATE = '2025-03-03';
 const MAX_PDF_BYTES = 1_000_000;
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+const PDF = Buffer.from(
+  '%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\nstartxref\n9\n%%EOF\n',
+  'latin1',
+);
+
+/** Returns the first number of a voucher series of 100 numbers that no other test run is likely to use. */
+function unusedSeriesStart(): number {
+  return 800_000_000 + Math.floor(Math.random() * 900_000) * 100;
+}
 
 /**
  * Defines the repository tests against the database that `prepare` sets up: a SQLite file in every run, and SQL
@@ -250,6 +259,47 @@ export function describeRepositorySuite(engineName: string, prepare: () => Promi
       const second = repository.writeVoucher(buildTestVoucher(newKey()), { runDate: RUN_DATE, series });
 
       await expect(second).rejects.toBeInstanceOf(VoucherSeriesExhaustedError);
+    });
+
+    test('overlapping series skips used numbers', async () => {
+      const first = unusedSeriesStart();
+      const series = { first, last: first + 9 };
+      const written: number[] = [];
+      for (let index = 0; index < 3; index += 1) {
+        written.push(
+          (await repository.writeVoucher(buildTestVoucher(newKey()), { runDate: RUN_DATE, series })).voucherNumber,
+        );
+      }
+      // An accountant deletes the third voucher from its batch; the import keeps its number for the invoice.
+      await executor.execute('DELETE FROM WaVo WHERE VoNo = @voucherNumber', { voucherNumber: first + 2 });
+
+      const overlapping = await repository.writeVoucher(buildTestVoucher(newKey()), {
+        runDate: RUN_DATE,
+        series: { first: first + 1, last: first + 20 },
+      });
+
+      expect(written).toEqual([first, first + 1, first + 2]);
+      expect(overlapping.voucherNumber).toBe(first + 3);
+    });
+
+    test('taken series number raises conflict', async () => {
+      const first = unusedSeriesStart();
+      const series = { first, last: first + 9 };
+      await repository.writeVoucher(buildTestVoucher(newKey()), { runDate: RUN_DATE, series });
+      await repository.writeVoucher(buildTestVoucher(newKey()), {
+        runDate: RUN_DATE,
+        series: { first: first + 1, last: first + 9 },
+      });
+      const key = newKey();
+
+      const conflict = await repository
+        .writeVoucher(buildTestVoucher(key), { runDate: RUN_DATE, series })
+        .catch((error: unknown) => error);
+
+      expect(conflict).toBeInstanceOf(VoucherSeriesConflictError);
+      expect(conflict).toMatchObject({ firstNumber: first, lastNumber: first + 9, voucherNumber: first + 1 });
+      expect((conflict as VoucherSeriesConflictError).retryable).toBe(false);
+      expect(await repository.readLedgerFacts(key)).toBeNull();
     });
 
     test('attachment stored once per content', async () => {
