@@ -72,7 +72,7 @@ export class InvalidVoucherError extends Error {
 }
 
 /** Reason for rejecting an attachment. */
-export type AttachmentRejection = 'empty' | 'too-large' | 'not-pdf' | 'truncated' | 'invalid-file-name';
+export type AttachmentRejection = 'empty' | 'too-large' | 'not-pdf' | 'truncated' | 'malformed' | 'invalid-file-name';
 
 /** A PDF attachment that was not stored because it is empty, too large or not a complete PDF. */
 export class AttachmentRejectedError extends Error {
@@ -101,6 +101,8 @@ function explainRejection(reason: AttachmentRejection, sizeBytes: number, maxByt
       return 'the file does not start with the PDF header %PDF-.';
     case 'truncated':
       return 'the file does not end with the PDF end marker %%EOF, so it is probably cut off.';
+    case 'malformed':
+      return 'the file has no PDF object or no startxref with an offset before its end marker %%EOF.';
     case 'invalid-file-name':
       return 'the file name is empty or longer than 255 characters.';
   }

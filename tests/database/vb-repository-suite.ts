@@ -56,6 +56,15 @@ export function describeRepositorySuite(engineName: string, prepare: () => Promi
       return { client: uniqueClient(), invoiceNumber: uniqueInvoiceNumber(), customerNumber };
     }
 
+    async function documentNumberOf(key: VoucherKey): Promise<number> {
+      const [{ documentNumber }] = await executor.query<{ documentNumber: unknown }>(
+        `SELECT DocNo AS documentNumber FROM JiVoucherKey
+         WHERE Client = @client AND InvoNo = @invoiceNumber AND CustNo = @customerNumber`,
+        { ...key },
+      );
+      return Number(documentNumber);
+    }
+
     test('company defaults come from seed', async () => {
       const defaults = await repository.readCompanyDefaults();
 
@@ -331,6 +340,49 @@ export function describeRepositorySuite(engineName: string, prepare: () => Promi
       expect(error).toBeInstanceOf(AttachmentRejectedError);
       expect((error as AttachmentRejectedError).reason).toBe(reason);
       expect(await repository.countAttachments(voucherNumber)).toBe(0);
+    });
+
+    test('removed document number not reused', async () => {
+      const first = newKey();
+      const second = newKey('10002');
+      await repository.writeVoucher(buildTestVoucher(first), { runDate: RUN_DATE });
+      await repository.writeVoucher(buildTestVoucher(second), { runDate: RUN_DATE });
+      await repository.storeAttachment(first, PDF, 'first.pdf', MAX_PDF_BYTES);
+      const removed = await documentNumberOf(first);
+      // A person removes the first voucher's document in Visma Business.
+      await executor.execute('DELETE FROM VoDoc WHERE DocNo = @removed', { removed });
+
+      await repository.storeAttachment(second, PDF, 'second.pdf', MAX_PDF_BYTES);
+
+      expect(await documentNumberOf(second)).not.toBe(removed);
+    });
+
+    test('attachment never overwrites another voucher', async () => {
+      const first = newKey();
+      const second = newKey('10002');
+      const { voucherNumber: firstVoucher } = await repository.writeVoucher(buildTestVoucher(first), {
+        runDate: RUN_DATE,
+      });
+      const { voucherNumber: secondVoucher } = await repository.writeVoucher(buildTestVoucher(second), {
+        runDate: RUN_DATE,
+      });
+      await repository.storeAttachment(second, PDF, 'second.pdf', MAX_PDF_BYTES);
+      // The first invoice's record names a document number that now belongs to the second voucher's document.
+      await executor.execute(
+        `UPDATE JiVoucherKey SET DocNo = @documentNumber, DocSha256 = 'other'
+         WHERE Client = @client AND InvoNo = @invoiceNumber AND CustNo = @customerNumber`,
+        { ...first, documentNumber: await documentNumberOf(second) },
+      );
+
+      const stored = await repository.storeAttachment(first, PDF, 'first.pdf', MAX_PDF_BYTES);
+      const secondDocuments = await executor.query<{ fileName: string }>(
+        'SELECT FileNm AS fileName FROM VoDoc WHERE VoNo = @secondVoucher',
+        { secondVoucher },
+      );
+
+      expect(stored.outcome).toBe('stored');
+      expect(secondDocuments).toEqual([{ fileName: 'second.pdf' }]);
+      expect(await repository.countAttachments(firstVoucher)).toBe(1);
     });
 
     test('attachment needs a written voucher', async () => {
