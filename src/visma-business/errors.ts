@@ -1,7 +1,12 @@
 import type { VoucherKey } from '../domain/voucher';
 
 function describeKey(key: VoucherKey): string {
-  return `invoice ${key.invoiceNumber} of client ${key.client} (customer ${key.customerNumber})`;
+  return `invoice ${cut(key.invoiceNumber)} of client ${cut(key.client)} (customer ${cut(key.customerNumber)})`;
+}
+
+/** Shortens a key value that is too long to be valid, so that messages stay readable. */
+function cut(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 40)}... (${value.length} characters)` : value;
 }
 
 /**
