@@ -1,6 +1,6 @@
 import { PaidStatus } from '../../src/domain/ledger';
 import type { VoucherKey } from '../../src/domain/voucher';
-import { SimulatedAccountant } from '../../src/sandbox/accountant';
+import { PaymentRejectedError, SimulatedAccountant } from '../../src/sandbox/accountant';
 import { SEED_COMPANY } from '../../src/sandbox/seed-catalogue';
 import {
   AttachmentRejectedError,
@@ -421,6 +421,23 @@ export function describeRepositorySuite(engineName: string, prepare: () => Promi
       expect(settled).toEqual({ paidStatus: PaidStatus.SettledOnTime, remainingOre: 0 });
       expect(paid?.customerTransactionPosted).toBe(true);
       expect(paid?.openEntry).toBeNull();
+    });
+
+    test('payment with invalid due date rejected', async () => {
+      const key = newKey('10006');
+      const written = await repository.writeVoucher(buildTestVoucher(key), { runDate: RUN_DATE });
+      await accountant.updateBatch(written.batchNumber);
+
+      const attempt = accountant
+        .registerPayment(kidFor(key), 125_000, { paidOn: '2025-03-10', dueDate: 'tomorrow' })
+        .catch((error: unknown) => error);
+
+      expect(await attempt).toBeInstanceOf(PaymentRejectedError);
+      expect(((await attempt) as PaymentRejectedError).message).toContain('due date tomorrow is not a date');
+      expect((await repository.readLedgerFacts(key))?.openEntry).toEqual({
+        paidStatus: PaidStatus.FullyOpen,
+        remainingOre: 125_000,
+      });
     });
 
     test('late payment settles late', async () => {
