@@ -138,7 +138,8 @@ export class SimulatedAccountant {
    * `paidOn` is not after the due date, else settled late (3). `dueDate` replaces the entry's own due date.
    *
    * @throws OpenEntryNotFoundError when no open entry, or more than one, has the KID.
-   * @throws PaymentRejectedError for an amount that is not positive or exceeds what is open, or a credit entry.
+   * @throws PaymentRejectedError for an amount that is not positive or exceeds what is open, a credit entry, or a
+   *   payment or due date that is not a `YYYY-MM-DD` date.
    */
   registerPayment(
     kid: string,
@@ -151,6 +152,10 @@ export class SimulatedAccountant {
     const paidOn = toVbDate(options.paidOn);
     if (paidOn === null) {
       return Promise.reject(new PaymentRejectedError(kid, amountOre, `payment date ${options.paidOn} is not a date.`));
+    }
+    const dueDateOverride = options.dueDate === undefined ? null : toVbDate(options.dueDate);
+    if (options.dueDate !== undefined && dueDateOverride === null) {
+      return Promise.reject(new PaymentRejectedError(kid, amountOre, `due date ${options.dueDate} is not a date.`));
     }
 
     return this.executor.transaction(async (tx) => {
@@ -170,11 +175,11 @@ export class SimulatedAccountant {
       }
 
       const remainingOre = openOre - amountOre;
-      const dueDate = options.dueDate === undefined ? toNumber(entry.dueDate) : toVbDate(options.dueDate);
+      const dueDate = dueDateOverride ?? toNumber(entry.dueDate);
       const paidStatus: PaidStatus =
         remainingOre > 0
           ? PaidStatus.PartlyOpen
-          : dueDate !== null && paidOn <= dueDate
+          : paidOn <= dueDate
             ? PaidStatus.SettledOnTime
             : PaidStatus.SettledLate;
       const keys = { voucherNumber: toNumber(entry.voucherNumber), invoiceNumber: entry.invoiceNumber, kid };
