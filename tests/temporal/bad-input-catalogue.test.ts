@@ -281,6 +281,11 @@ const CASES: Case[] = [
     expected: { errorType: 'AttachmentRejectedError', message: /%%EOF, so it is probably cut off/ },
   },
   {
+    name: 'PDF without cross-reference',
+    serve: (f) => serveRaw(f, 'pdf', '%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n', 'application/pdf'),
+    expected: { errorType: 'AttachmentRejectedError', message: /no startxref/ },
+  },
+  {
     name: 'PDF over size limit',
     serve: (f) => serveRaw(f, 'pdf', OVERSIZED_PDF, 'application/pdf'),
     expected: { errorType: 'AttachmentRejectedError', message: new RegExp(`more than the limit of ${MAX_PDF_BYTES}`) },
