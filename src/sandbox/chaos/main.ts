@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { chaosExitCode, runChaos } from './chaos-run';
+import { chaosExitCode, ChaosRunInterruptedError, runChaos } from './chaos-run';
 
 // `npm run chaos`: the sandbox under injected faults, checked invoice by invoice. The last line is a JSON report.
 const program = new Command('npm run chaos --')
@@ -48,6 +48,10 @@ runChaos({
     process.exit(chaosExitCode(report));
   },
   (error: unknown) => {
+    if (error instanceof ChaosRunInterruptedError) {
+      console.log(error.message);
+      process.exit(130);
+    }
     console.error(`Chaos run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   },
