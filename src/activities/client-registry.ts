@@ -1,9 +1,10 @@
 import type { ClientSettings, ClientsFile } from '../config/clients-file';
-import { readSecret } from '../config/load-config';
+import { ConfigError, readSecret } from '../config/load-config';
 import { ProjectManagementClient } from '../project-management/client';
 import type { PmLogger } from '../project-management/logger';
 import { MssqlExecutor } from '../visma-business/mssql-executor';
 import { VismaBusinessRepository } from '../visma-business/repository';
+import { SchemaNameError, type SchemaNameOverrides } from '../visma-business/schema-names';
 import type { SqlExecutor } from '../visma-business/sql-executor';
 import { SqliteExecutor } from '../visma-business/sqlite-executor';
 import { NeedsPersonError } from './failures';
@@ -29,6 +30,8 @@ export interface ClientRegistryOptions {
   logger?: PmLogger;
   /** Environment the secrets are read from. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Wraps each client's executor, for example to inject faults in the chaos test. */
+  wrapExecutor?: (executor: SqlExecutor, client: string) => SqlExecutor;
 }
 
 /**
@@ -53,7 +56,7 @@ export function createClientRegistry(file: ClientsFile, options: ClientRegistryO
     });
 
     const vbSettings = settings.vismaBusiness;
-    const executor =
+    const opened =
       vbSettings.engine === 'sqlite'
         ? new SqliteExecutor(vbSettings.file)
         : new MssqlExecutor({
@@ -64,8 +67,17 @@ export function createClientRegistry(file: ClientsFile, options: ClientRegistryO
               env,
             ),
           });
+    const executor = options.wrapExecutor ? options.wrapExecutor(opened, settings.key) : opened;
     executors.push(executor);
-    resources.set(settings.key, { settings, pm, vb: new VismaBusinessRepository(executor) });
+    const schemaNames = vbSettings.schemaNames as SchemaNameOverrides | undefined;
+    let vb: VismaBusinessRepository;
+    try {
+      vb = new VismaBusinessRepository(executor, { schemaNames });
+    } catch (error) {
+      if (!(error instanceof SchemaNameError)) throw error;
+      throw new ConfigError(`Client "${settings.key}": vismaBusiness.schemaNames: ${error.message}`);
+    }
+    resources.set(settings.key, { settings, pm, vb });
   }
 
   return {

@@ -69,11 +69,17 @@ export function toApplicationFailure(error: unknown): ApplicationFailure {
   return ApplicationFailure.retryable(error.message, error.name);
 }
 
-/** Runs an activity body and raises any error as a classified ApplicationFailure. */
-export async function classifyFailures<T>(body: () => Promise<T>): Promise<T> {
+/**
+ * Runs an activity body and raises any error as a classified ApplicationFailure. With `invoiceNumber`, a message
+ * that does not name the invoice, such as a PM error that names it by GUID only, gets `Invoice <number>: ` in front.
+ */
+export async function classifyFailures<T>(body: () => Promise<T>, invoiceNumber?: string): Promise<T> {
   try {
     return await body();
   } catch (error) {
+    if (invoiceNumber !== undefined && error instanceof Error && !error.message.includes(invoiceNumber)) {
+      error.message = `Invoice ${invoiceNumber}: ${error.message}`;
+    }
     throw toApplicationFailure(error);
   }
 }

@@ -7,10 +7,12 @@ import { pickPmStatus, PmStatusNotFoundError } from '../domain/pm-status';
 import { deriveLedgerStatus } from '../domain/status';
 import type { PmInvoice, PmInvoiceStatus } from '../project-management/invoice-schemas';
 import { toInvoiceForMapping } from '../project-management/invoice-conversion';
+import { checkPdf } from '../visma-business/attachment-store';
 import { VoucherAlreadyPostedError } from '../visma-business/errors';
 import type { ClientRegistry } from './client-registry';
 import type { JournalActivities } from './contracts';
 import { classifyFailures, NeedsPersonError } from './failures';
+import { waitOutRateLimits } from './rate-limit';
 
 type InvoiceActivities = Pick<
   JournalActivities,
@@ -34,24 +36,35 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
   const listPmStatuses = async (client: string, fresh: boolean): Promise<PmInvoiceStatus[]> => {
     const cached = statusLists.get(client);
     if (!fresh && cached && Date.now() - cached.listedAtMs < PM_STATUSES_MAX_AGE_MS) return cached.statuses;
-    const statuses = await registry.get(client).pm.getInvoiceStatuses();
+    const { pm } = registry.get(client);
+    const statuses = await waitOutRateLimits(() => pm.getInvoiceStatuses());
     statusLists.set(client, { statuses, listedAtMs: Date.now() });
     return statuses;
   };
 
   return {
-    /** Reads the invoice, its rows and its customer number from PM and converts them for the mapping. */
+    /**
+     * Reads the invoice, its rows and its customer number from PM and converts them for the mapping. It also checks
+     * that no other invoice has the number and that the PDF can be stored, so that neither problem is found only
+     * after the voucher is written.
+     */
     fetchInvoice: (input) =>
       classifyFailures(async () => {
-        const { pm } = registry.get(input.client);
-        const invoice = input.invoiceGuid
-          ? await pm.getInvoice(input.invoiceGuid)
-          : await findIssuedInvoice(registry, input.client, input.invoiceNumber);
-        const rows = await pm.getInvoiceRows(invoice.guid);
+        const { pm, settings } = registry.get(input.client);
+        let invoice: PmInvoice;
+        if (input.invoiceGuid) {
+          const invoiceGuid = input.invoiceGuid;
+          invoice = await waitOutRateLimits(() => pm.getInvoice(invoiceGuid));
+          await requireNoOtherInvoiceNumbered(registry, input.client, input.invoiceNumber, invoiceGuid);
+        } else {
+          invoice = await findIssuedInvoice(registry, input.client, input.invoiceNumber);
+        }
+        const rows = await waitOutRateLimits(() => pm.getInvoiceRows(invoice.guid));
 
         let withCustomer = invoice;
         if (invoice.customer?.number == null && invoice.customer?.guid) {
-          const customer = await pm.getCustomer(invoice.customer.guid);
+          const customerGuid = invoice.customer.guid;
+          const customer = await waitOutRateLimits(() => pm.getCustomer(customerGuid));
           withCustomer = { ...invoice, customer: { ...invoice.customer, number: customer.number ?? null } };
         }
 
@@ -62,9 +75,19 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
             `PM returned invoice ${converted.invoiceNumber} for invoice ${input.invoiceNumber} (guid ${invoice.guid})`,
           );
         }
+
+        // attachInvoicePdf downloads the PDF again to store it; this download only checks it.
+        const pdf = await waitOutRateLimits(() => pm.getInvoicePdf(invoice.guid));
+        const key = {
+          client: input.client,
+          invoiceNumber: input.invoiceNumber,
+          customerNumber: converted.customerNumber ?? '',
+        };
+        checkPdf(key, pdf, pdfFileName(input.invoiceNumber), settings.maxPdfBytes);
+
         log.info('invoice fetched', { client: input.client, invoiceNumber: input.invoiceNumber, rows: rows.length });
         return { invoice: converted, statusInPm: statusFromFlags(invoice) };
-      }),
+      }, input.invoiceNumber),
 
     /** Reads the posting data and the customer from Visma Business, checks the KID and maps the invoice. */
     mapInvoiceToVoucher: (input) =>
@@ -88,13 +111,25 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
           }
         }
         return { voucher, totalOre: parseOre(invoice.totalIncludingTax) };
-      }),
+      }, input.invoice.invoiceNumber),
 
     /** Writes the voucher to the client's import batch of today, once per invoice. */
     postVoucherToBatch: (input) =>
       classifyFailures(async () => {
         const { vb, settings } = registry.get(input.client);
         const series = { first: settings.voucherSeries.first, last: settings.voucherSeries.last };
+        const key = input.voucher.key;
+        const otherCustomers = (await vb.importedCustomers(key.client, key.invoiceNumber)).filter(
+          (customer) => customer !== key.customerNumber,
+        );
+        if (otherCustomers.length > 0) {
+          throw new NeedsPersonError(
+            'CustomerChangedError',
+            `Invoice ${key.invoiceNumber} was imported for customer ${otherCustomers.join(', ')} and now names customer ` +
+              `${key.customerNumber}; a second voucher would book the invoice twice. Delete the first voucher from its ` +
+              'batch in Visma Business, or credit it once posted, then retry.',
+          );
+        }
         try {
           const result = await vb.writeVoucher(input.voucher, { runDate: today(), series });
           log.info('voucher written', { ...input.voucher.key, ...result, reimportBy: input.reimport?.by });
@@ -110,20 +145,20 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
           }
           throw error;
         }
-      }),
+      }, input.voucher.key.invoiceNumber),
 
     /** Downloads the invoice PDF from PM and stores it with the voucher. */
     attachInvoicePdf: (input) =>
       classifyFailures(async () => {
         const { pm, vb, settings } = registry.get(input.client);
         heartbeat('downloading');
-        const pdf = await pm.getInvoicePdf(input.invoiceGuid);
+        const pdf = await waitOutRateLimits(() => pm.getInvoicePdf(input.invoiceGuid));
         heartbeat('storing');
-        const fileName = `invoice-${input.key.invoiceNumber}.pdf`;
+        const fileName = pdfFileName(input.key.invoiceNumber);
         const { outcome } = await vb.storeAttachment(input.key, pdf, fileName, settings.maxPdfBytes);
         log.info('invoice PDF attached', { ...input.key, bytes: pdf.byteLength, outcome });
         return { outcome, bytes: pdf.byteLength };
-      }),
+      }, input.key.invoiceNumber),
 
     /** Reads what Visma Business shows about the invoice and derives its status. */
     readLedgerStatus: (input) =>
@@ -133,14 +168,14 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
         if (facts === null || (!facts.waitingInBatch && !facts.customerTransactionPosted)) {
           return { status: null, remainingOre: 0, batchNumber: facts?.batchNumber ?? null, voucherNumber: null };
         }
-        const reading = deriveLedgerStatus(facts);
+        const reading = deriveLedgerStatus(facts, input.key.invoiceNumber);
         return {
           status: reading.status,
           remainingOre: reading.remainingOre,
           batchNumber: facts.batchNumber,
           voucherNumber: facts.voucherNumber,
         };
-      }),
+      }, input.key.invoiceNumber),
 
     /**
      * Sets the PM status whose flags match the ledger status. The client's statuses are listed once per
@@ -160,13 +195,14 @@ export function createInvoiceActivities(registry: ClientRegistry, today: () => s
         // The first attempt always sends the change, even when PM shows the status already, so PM records each
         // status the import reaches. A retry first checks, because the earlier attempt may have succeeded.
         const alreadyShown =
-          activityInfo().attempt > 1 && (await pm.getInvoice(input.invoiceGuid)).status?.guid === target.guid;
+          activityInfo().attempt > 1 &&
+          (await waitOutRateLimits(() => pm.getInvoice(input.invoiceGuid))).status?.guid === target.guid;
         if (!alreadyShown) {
-          await pm.changeInvoiceStatus(input.invoiceGuid, target.guid);
+          await waitOutRateLimits(() => pm.changeInvoiceStatus(input.invoiceGuid, target.guid));
           log.info('PM status changed', { client: input.client, invoiceNumber: input.invoiceNumber, to: target.name });
         }
         return { pmStatusGuid: target.guid, pmStatusName: target.name };
-      }),
+      }, input.invoiceNumber),
   };
 }
 
@@ -179,7 +215,7 @@ async function findIssuedInvoice(registry: ClientRegistry, client: string, invoi
       `Invoice number ${invoiceNumber} is not a positive integer`,
     );
   }
-  const found = await pm.findInvoicesByNumber(number);
+  const found = await waitOutRateLimits(() => pm.findInvoicesByNumber(number));
   if (found.length === 0) {
     throw new NeedsPersonError(
       'InvoiceNotFoundError',
@@ -194,6 +230,32 @@ async function findIssuedInvoice(registry: ClientRegistry, client: string, invoi
     );
   }
   return found[0];
+}
+
+/**
+ * Raises DuplicateInvoiceNumberError when PM has another invoice with the number, because the workflow id and the
+ * voucher key hold one invoice per number: the sync would start the second invoice's workflow as already known.
+ */
+async function requireNoOtherInvoiceNumbered(
+  registry: ClientRegistry,
+  client: string,
+  invoiceNumber: string,
+  invoiceGuid: string,
+): Promise<void> {
+  const { pm } = registry.get(client);
+  const sameNumber = await waitOutRateLimits(() => pm.findInvoicesByNumber(Number(invoiceNumber)));
+  const others = sameNumber.filter((invoice) => invoice.guid !== invoiceGuid);
+  if (others.length > 0) {
+    throw new NeedsPersonError(
+      'DuplicateInvoiceNumberError',
+      `PM has ${others.length + 1} invoices numbered ${invoiceNumber} (guids ${[invoiceGuid, ...others.map((invoice) => invoice.guid)].join(', ')}); ` +
+        'resolve the duplicate in PM',
+    );
+  }
+}
+
+function pdfFileName(invoiceNumber: string): string {
+  return `invoice-${invoiceNumber}.pdf`;
 }
 
 function statusFromFlags(invoice: PmInvoice): LedgerStatus | null {

@@ -1,9 +1,8 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { invoiceWorkflowStartOptions } from '../config/invoice-workflow-options';
-import type { PmInvoice } from '../project-management/invoice-schemas';
+import type { PmInvoiceListItem } from '../project-management/invoice-schemas';
 import type { ClientRegistry } from './client-registry';
-import { forEachConcurrently } from './concurrency';
 import type { ChangedInvoices, JournalActivities } from './contracts';
 import { classifyFailures } from './failures';
 
@@ -13,14 +12,22 @@ type SyncActivities = Pick<
 >;
 
 /**
- * How far the next sync pass reaches back before the newest change seen, in milliseconds. The clocks of PM and of
- * the worker may differ, so a pass overlaps the last one. That is harmless because a second start of the same
- * invoice is a no-op.
+ * How far the next sync pass reaches back before the newest change seen, in milliseconds. The cursor and
+ * `lastUpdatedDateTime` both come from PM's clock, and PM compares with "greater or equal", so the newest invoice
+ * is listed again by the next pass and nothing is missed without an overlap.
  */
-const CURSOR_OVERLAP_MS = 60_000;
+const CURSOR_OVERLAP_MS = 0;
 
-/** Workflow starts sent to the Temporal server at once by one sync pass. */
+/** Invoice workflows that `startInvoiceWorkflows` starts at the same time. */
 const START_CONCURRENCY = 16;
+
+/** Progress of `startInvoiceWorkflows`, sent as heartbeat details so that a retry resumes where it stopped. */
+interface StartProgress {
+  /** Invoices of the input handled, from the first. */
+  done: number;
+  started: number;
+  alreadyKnown: number;
+}
 
 /** Creates the activities of the sync and backfill workflows. */
 export function createSyncActivities(registry: ClientRegistry, temporal: Client, taskQueue: string): SyncActivities {
@@ -30,7 +37,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
         const startedAt = Date.now();
-        const invoices = await pm.listIssuedInvoicesChangedSince(input.since);
+        const invoices = await whileHeartbeating(() => pm.listIssuedInvoicesChangedSince(input.since));
         return toChangedInvoices(invoices, input.since, startedAt);
       }),
 
@@ -38,7 +45,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
     listInvoicesIssuedBetween: (input) =>
       classifyFailures(async () => {
         const { pm } = registry.get(input.client);
-        const issued = await pm.listIssuedInvoicesBetween(input.from, input.to);
+        const issued = await whileHeartbeating(() => pm.listIssuedInvoicesBetween(input.from, input.to));
         // PM's date filter may compare date-times, so the range is checked again on the calendar date.
         return toChangedInvoices(
           issued.filter((invoice) => inRange(invoice.date, input.from, input.to)),
@@ -48,31 +55,67 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
       }),
 
     /**
-     * Starts an invoice workflow for each invoice, {@link START_CONCURRENCY} at a time; an invoice that already has
-     * one is counted and left alone.
+     * Starts an invoice workflow for each invoice, a few at a time; an invoice that already has one is counted and
+     * left alone. A retry after a crash resumes after the last progress it reported in a heartbeat. Invoices handled
+     * after that heartbeat are handled again, which starts nothing twice but counts them as already known.
      */
     startInvoiceWorkflows: (input) =>
       classifyFailures(async () => {
         const { settings } = registry.get(input.client);
-        let started = 0;
-        let alreadyKnown = 0;
-        await forEachConcurrently(input.invoices, START_CONCURRENCY, async (invoice) => {
-          try {
-            await temporal.workflow.start('invoiceWorkflow', invoiceWorkflowStartOptions(settings, taskQueue, invoice));
-            started++;
-          } catch (error) {
-            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-            alreadyKnown++;
-          }
-          heartbeat(started + alreadyKnown);
-        });
+        const progress = resumedProgress(activityInfo().heartbeatDetails, input.invoices.length);
+        while (progress.done < input.invoices.length) {
+          const batch = input.invoices.slice(progress.done, progress.done + START_CONCURRENCY);
+          const reported = { ...progress };
+          const outcomes = await Promise.all(
+            batch.map(async (invoice) => {
+              try {
+                await temporal.workflow.start(
+                  'invoiceWorkflow',
+                  invoiceWorkflowStartOptions(settings, taskQueue, invoice),
+                );
+                return 'started';
+              } catch (error) {
+                if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+                return 'already known';
+              } finally {
+                // Each start shows that the activity is alive, even when a slow server delays the rest of the batch.
+                heartbeat(reported);
+              }
+            }),
+          );
+          progress.started += outcomes.filter((outcome) => outcome === 'started').length;
+          progress.alreadyKnown += outcomes.filter((outcome) => outcome === 'already known').length;
+          progress.done += batch.length;
+          heartbeat({ ...progress });
+        }
+        const { started, alreadyKnown } = progress;
         log.info('invoice workflows started', { client: input.client, started, alreadyKnown });
         return { started, alreadyKnown };
       }),
   };
 }
 
-function toChangedInvoices(invoices: PmInvoice[], since: string | null, startedAtMs: number): ChangedInvoices {
+/** Returns the progress an earlier attempt reported, or a fresh start when there is none or it does not fit. */
+function resumedProgress(details: unknown, invoiceCount: number): StartProgress {
+  const { done, started, alreadyKnown } = (details ?? {}) as Partial<StartProgress>;
+  const counts = [done, started, alreadyKnown];
+  if (counts.every((count) => Number.isSafeInteger(count) && count! >= 0) && done! <= invoiceCount) {
+    return { done: done!, started: started!, alreadyKnown: alreadyKnown! };
+  }
+  return { done: 0, started: 0, alreadyKnown: 0 };
+}
+
+// A listing of many pages, with in-place retries of failed pages, can outlast the heartbeat timeout.
+async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => heartbeat('listing'), 10_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function toChangedInvoices(invoices: PmInvoiceListItem[], since: string | null, startedAtMs: number): ChangedInvoices {
   const numbered = invoices.filter((invoice) => invoice.number != null);
   const newest = numbered
     .map((invoice) => Date.parse(invoice.lastUpdatedDateTime ?? ''))

@@ -18,9 +18,18 @@ export const ProjectManagementSettingsSchema = z.strictObject({
   scope: z.string().min(1).optional(),
   /** Timeout of one HTTP request, in milliseconds. */
   timeoutMs: z.number().int().positive().default(30_000),
-  /** JSON Patch path that sets an invoice's status; PM does not document the patch input model. */
-  statusPatchPath: z.string().startsWith('/').default('/status/guid'),
+  /**
+   * JSON Patch path that sets an invoice's status; the PM client's default when absent. PM does not document the
+   * patch input model.
+   */
+  statusPatchPath: z.string().startsWith('/').optional(),
 });
+
+/**
+ * Table and column names that replace the defaults, per table key, for example
+ * `{ "openEntry": { "restAmount": "RestAm2" } }`; the same shape as `journal-import vb check --names`.
+ */
+const SchemaNamesSchema = z.record(z.string(), z.record(z.string(), z.string())).optional();
 
 /** Connection to the client's Visma Business company database. */
 export const VismaBusinessSettingsSchema = z.discriminatedUnion('engine', [
@@ -28,11 +37,13 @@ export const VismaBusinessSettingsSchema = z.discriminatedUnion('engine', [
     engine: z.literal('mssql'),
     /** Name of the environment variable that contains the SQL Server connection string of the company database. */
     connectionStringEnv: envName,
+    schemaNames: SchemaNamesSchema,
   }),
   z.strictObject({
     engine: z.literal('sqlite'),
     /** Path of the SQLite file; for the sandbox and tests only. */
     file: z.string().min(1),
+    schemaNames: SchemaNamesSchema,
   }),
 ]);
 

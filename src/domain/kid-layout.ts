@@ -43,7 +43,9 @@ export function makeLayoutKid(layout: KidLayout, invoiceNumber: string, customer
 
 /**
  * Checks an invoice's KID against the client's layout: first as a KID of the layout's algorithm, then against
- * the KID the layout builds from the invoice and customer numbers.
+ * the KID the layout builds from the invoice and customer numbers. For a wrong check digit, `expectedKid` is the
+ * KID the layout builds, not the KID's own digits with the right check digit, which may belong to another
+ * invoice or customer.
  */
 export function checkInvoiceKid(
   kid: string,
@@ -52,6 +54,9 @@ export function checkInvoiceKid(
   customerNumber: string,
 ): KidCheckResult {
   const result = checkKid(kid, layout.algorithm);
+  if (result.kind === 'wrong-check-digit') {
+    return { ...result, expectedKid: makeLayoutKid(layout, invoiceNumber, customerNumber) };
+  }
   if (result.kind !== 'valid') return result;
 
   const expectedKid = makeLayoutKid(layout, invoiceNumber, customerNumber);

@@ -15,7 +15,8 @@ export const MOD11_DASH = '-';
 /**
  * Outcome of checking a KID: valid, or the first reason it is not. `layout-mismatch` comes only from checking
  * an invoice's KID against a client's layout, for a KID whose check digit is right but whose payload is not
- * the one the layout builds.
+ * the one the layout builds. For `wrong-check-digit`, `expectedKid` is the KID's payload with the expected check
+ * digit, or, from a check against a layout, the KID the layout builds.
  */
 export type KidCheckResult =
   | { kind: 'valid' }

@@ -1,7 +1,7 @@
-import type { InvoiceAmounts } from './mapping-input';
+import { InvoiceAmounts, readMinorUnits } from './mapping-input';
 import type { ReconciledGroup } from './mapping-reconcile';
-import { UnbalancedVoucherError } from './mapping-errors';
-import { Decimal, minorUnitsToDecimal, multiplyDecimals, subtractDecimals, toMinorUnits } from './money';
+import { AmountTooLargeError, UnbalancedVoucherError } from './mapping-errors';
+import { Decimal, formatDecimal, minorUnitsToDecimal, multiplyDecimals, subtractDecimals } from './money';
 import { spreadDifference } from './rounding-spread';
 
 /** A reconciled revenue group with its amounts in øre, positive for revenue. */
@@ -36,12 +36,20 @@ export function convertAmountsToOre(amounts: InvoiceAmounts, groups: ReconciledG
     return rate === null ? amount : multiplyDecimals(amount, rate);
   };
 
-  const customerOre = toMinorUnits(toNok(amounts.totals.includingTax));
+  const toOre = (field: string, exactNok: Decimal) =>
+    readMinorUnits(amounts.invoiceNumber, `${field} in NOK`, exactNok, 2, null);
+
+  const customerOre = toOre('totalIncludingTax', toNok(amounts.totals.includingTax));
   const revenue = groups.map((group): RevenueInOre => {
+    const account = `account ${group.accountNumber} (VAT code ${group.vatCode})`;
     const includingVatMinor = group.netMinor + group.vatMinor;
+    if (!Number.isSafeInteger(includingVatMinor)) {
+      const exact = { units: BigInt(group.netMinor) + BigInt(group.vatMinor), scale: exponent };
+      throw new AmountTooLargeError(amounts.invoiceNumber, `amount on ${account}`, null, formatDecimal(exact));
+    }
     const exactIncludingVatNok = toNok(includingVatMinor);
-    const includingVatOre = toMinorUnits(exactIncludingVatNok);
-    const vatOre = toMinorUnits(toNok(group.vatMinor));
+    const includingVatOre = toOre(`amount on ${account}`, exactIncludingVatNok);
+    const vatOre = toOre(`VAT on ${account}`, toNok(group.vatMinor));
     return {
       group,
       includingVatMinor,

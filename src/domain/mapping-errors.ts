@@ -1,4 +1,4 @@
-import { formatMinorUnits } from './money';
+import { quoteForMessage } from './text';
 
 /**
  * Base of the errors that stop an invoice from becoming a voucher. Each means that data in PM or Visma Business
@@ -46,7 +46,44 @@ export class InvalidInvoiceValueError extends MappingError {
     readonly value: string,
     detail: string,
   ) {
-    super(invoiceNumber, `${field} ${JSON.stringify(value)} is invalid: ${detail}`);
+    super(invoiceNumber, `${field} ${quoteForMessage(value)} is invalid: ${detail}`);
+  }
+}
+
+/**
+ * Raised when a quantity, price, rate or total of the invoice, or an amount computed from them, is too large to
+ * post: beyond ±(2^53 - 1) minor units, the largest integer a JavaScript number represents exactly.
+ */
+export class AmountTooLargeError extends MappingError {
+  override readonly name = 'AmountTooLargeError';
+
+  constructor(
+    invoiceNumber: string,
+    /** The field that is too large, for example `row 1 quantity` or `totalIncludingTax in NOK`. */
+    readonly field: string,
+    /** Row of the value, or null for a total of the invoice. */
+    readonly rowNumber: number | null,
+    /** The value, in full; the message quotes only its start. */
+    readonly value: string,
+  ) {
+    super(invoiceNumber, `${field} ${quoteForMessage(value)} is too large to post; correct it in Project Management`);
+  }
+}
+
+/** Raised when an invoice's total including VAT is 0, so that its voucher would post nothing. */
+export class ZeroAmountInvoiceError extends MappingError {
+  override readonly name = 'ZeroAmountInvoiceError';
+
+  constructor(
+    invoiceNumber: string,
+    /** The total that is 0, for example `totalIncludingTax is 0.00 NOK`. */
+    readonly detail: string,
+  ) {
+    super(
+      invoiceNumber,
+      `${detail}, so the voucher would post nothing; an invoice of 0 is not imported, so handle it by hand ` +
+        'if the books need it',
+    );
   }
 }
 
@@ -129,35 +166,38 @@ export class VatRateNotInGroupError extends MappingError {
   ) {
     super(
       invoiceNumber,
-      `row ${rowNumber} (product ${productCode ?? 'none'}) has VAT rate ${vatRatePercent} %, but tax and ` +
-        `accounting group ${groupNumber} carries only ${describeRates(groupRates)}; ` +
-        'correct the row in Project Management or add a sales account for that rate to the group in Visma Business',
+      `row ${rowNumber} (product ${productCode ?? 'none'}) has VAT rate ${vatRatePercent} %, but ` +
+        `${describeGroupRates(groupNumber, groupRates)}; correct the row in Project Management or add a sales ` +
+        'account for that rate to the group in Visma Business',
     );
   }
 }
 
-/** Raised when the rows do not add up to one of PM's totals within the rounding of the rows. */
+/**
+ * Raised when one of PM's totals disagrees with what it was compared with: the sum of the rows, the VAT of the
+ * rows, or the other two totals. Amounts are decimal strings in the invoice currency, with the sign PM gives them.
+ */
 export class TotalsMismatchError extends MappingError {
   override readonly name = 'TotalsMismatchError';
 
   constructor(
     invoiceNumber: string,
-    /** `totalExcludingTax`, `totalTax` or `totalIncludingTax`. */
+    /** PM's total that disagrees: `totalExcludingTax`, `totalTax` or `totalIncludingTax`. */
     readonly field: string,
     readonly currencyCode: string,
-    /** PM's total, in minor units of the currency. */
-    readonly expectedMinor: number,
-    /** Total computed from the rows, in minor units of the currency. */
-    readonly computedMinor: number,
-    /** Largest difference accepted, in minor units of the currency. */
-    readonly toleranceMinor: number,
-    exponent: number,
+    /** PM's total. */
+    readonly expected: string,
+    /** The amount PM's total was compared with. */
+    readonly computed: string,
+    /** Largest difference accepted, from the rounding of the rows; 0 when nothing needed rounding. */
+    readonly tolerance: string,
+    /** Sentence part naming what `computed` is and why the difference is too large. */
+    explanation: string,
   ) {
     super(
       invoiceNumber,
-      `${field} is ${formatMinorUnits(expectedMinor, exponent)} ${currencyCode} in Project Management, but the ` +
-        `rows give ${formatMinorUnits(computedMinor, exponent)}, a difference of more than ` +
-        `${formatMinorUnits(toleranceMinor, exponent)}; check the rows and totals of the invoice`,
+      `${field} is ${expected} ${currencyCode} in Project Management, but ${explanation}; ` +
+        'check the rows and totals of the invoice in Project Management',
     );
   }
 }
@@ -186,7 +226,7 @@ export class ColumnOverflowError extends MappingError {
     readonly value: string,
     readonly width: number,
   ) {
-    super(invoiceNumber, `${JSON.stringify(value)} is longer than the ${width} characters of column ${column}`);
+    super(invoiceNumber, `${quoteForMessage(value)} is longer than the ${width} characters of column ${column}`);
   }
 }
 
@@ -200,10 +240,12 @@ export class InvalidPostingDataError extends MappingError {
     readonly value: string,
     detail: string,
   ) {
-    super(invoiceNumber, `posting data ${field} ${JSON.stringify(value)} is invalid: ${detail}`);
+    super(invoiceNumber, `posting data ${field} ${quoteForMessage(value)} is invalid: ${detail}`);
   }
 }
 
-function describeRates(rates: string[]): string {
-  return rates.length === 0 ? 'no VAT rates' : rates.map((rate) => `${rate} %`).join(', ');
+function describeGroupRates(groupNumber: string, rates: string[]): string {
+  const group = `tax and accounting group ${groupNumber}`;
+  if (rates.length === 0) return `${group} has no sales accounts`;
+  return `${group} carries only ${rates.map((rate) => `${rate} %`).join(', ')}`;
 }

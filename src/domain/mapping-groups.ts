@@ -1,11 +1,12 @@
 import type { InvoiceAmounts, RowAmount } from './mapping-input';
 import {
+  AmountTooLargeError,
   InvalidPostingDataError,
   PostingGroupNotFoundError,
   VatCodeNotFoundError,
   VatRateNotInGroupError,
 } from './mapping-errors';
-import { addDecimals, compareDecimals, Decimal, InvalidDecimalError, parseDecimal } from './money';
+import { addDecimals, compareDecimals, Decimal, formatDecimal, InvalidDecimalError, parseDecimal } from './money';
 import type { PostingData, PostingGroup } from './posting';
 
 /** The rows of an invoice that credit one sales account with one VAT code, summed. */
@@ -37,6 +38,10 @@ export function groupRowsBySalesAccount(amounts: InvoiceAmounts, posting: Postin
       existing.netMinor += row.amountMinor;
       existing.exactNet = addDecimals(existing.exactNet, row.exactAmount);
       existing.rowNumbers.push(row.rowNumber);
+      if (!Number.isSafeInteger(existing.netMinor)) {
+        const field = `sum of rows ${existing.rowNumbers.join(', ')} on account ${existing.accountNumber}`;
+        throw new AmountTooLargeError(amounts.invoiceNumber, field, row.rowNumber, formatDecimal(existing.exactNet));
+      }
     } else {
       groups.set(key, {
         ...account,

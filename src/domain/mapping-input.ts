@@ -1,6 +1,7 @@
 import { HOME_CURRENCY, minorUnitExponent } from './currency';
 import type { InvoiceForMapping } from './invoice';
 import {
+  AmountTooLargeError,
   InvalidInvoiceValueError,
   MissingCurrencyRateError,
   MissingCustomerNumberError,
@@ -10,6 +11,8 @@ import {
 import {
   AmountOutOfRangeError,
   Decimal,
+  DecimalTooLargeError,
+  formatDecimal,
   InvalidDecimalError,
   multiplyDecimals,
   parseDecimal,
@@ -56,7 +59,10 @@ export interface InvoiceAmounts {
   direction: 1 | -1;
   currency: InvoiceCurrency;
   totals: InvoiceTotals;
-  /** Rows whose amount is not zero, in invoice order. Rows of text only, or with a zero amount, are left out. */
+  /**
+   * Rows whose exact amount is not zero, in invoice order, including rows that round to 0 minor units. Rows of text
+   * only, or with a zero amount, are left out.
+   */
   rows: RowAmount[];
 }
 
@@ -74,9 +80,9 @@ export function readInvoiceAmounts(invoice: InvoiceForMapping): InvoiceAmounts {
   const rows = invoice.rows
     .map((row): RowAmount => {
       const field = (name: string) => `row ${row.rowNumber} ${name}`;
-      const quantity = readDecimal(invoiceNumber, field('quantity'), row.quantity);
-      const unitPrice = readDecimal(invoiceNumber, field('unit price'), row.unitPrice);
-      const vatRate = readDecimal(invoiceNumber, field('VAT rate'), row.vatRatePercent);
+      const quantity = readDecimal(invoiceNumber, field('quantity'), row.quantity, row.rowNumber);
+      const unitPrice = readDecimal(invoiceNumber, field('unit price'), row.unitPrice, row.rowNumber);
+      const vatRate = readDecimal(invoiceNumber, field('VAT rate'), row.vatRatePercent, row.rowNumber);
       if (vatRate.units < 0n) {
         throw new InvalidInvoiceValueError(
           invoiceNumber,
@@ -91,12 +97,12 @@ export function readInvoiceAmounts(invoice: InvoiceForMapping): InvoiceAmounts {
         rowNumber: row.rowNumber,
         productCode: row.productCode,
         exactAmount,
-        amountMinor: readMinorUnits(invoiceNumber, field('amount'), exactAmount, currency.exponent),
+        amountMinor: readMinorUnits(invoiceNumber, field('amount'), exactAmount, currency.exponent, row.rowNumber),
         vatRate,
         vatRatePercent: row.vatRatePercent,
       };
     })
-    .filter((row) => row.amountMinor !== 0);
+    .filter((row) => row.exactAmount.units !== 0n);
 
   return { invoiceNumber, customerNumber, direction, currency, totals, rows };
 }
@@ -114,7 +120,7 @@ function readCurrency(invoice: InvoiceForMapping): InvoiceCurrency {
   if (invoice.currencyRate == null || invoice.currencyRate.trim() === '') {
     throw new MissingCurrencyRateError(invoice.invoiceNumber, code);
   }
-  const rate = readDecimal(invoice.invoiceNumber, 'currency rate', invoice.currencyRate);
+  const rate = readDecimal(invoice.invoiceNumber, 'currency rate', invoice.currencyRate, null);
   if (rate.units <= 0n) {
     throw new InvalidInvoiceValueError(
       invoice.invoiceNumber,
@@ -131,8 +137,9 @@ function readTotals(invoice: InvoiceForMapping, exponent: number, direction: 1 |
     const amount = readMinorUnits(
       invoice.invoiceNumber,
       name,
-      readDecimal(invoice.invoiceNumber, name, text),
+      readDecimal(invoice.invoiceNumber, name, text, null),
       exponent,
+      null,
     );
     const signed = amount * direction;
     if (signed < 0) {
@@ -151,10 +158,13 @@ function readTotals(invoice: InvoiceForMapping, exponent: number, direction: 1 |
   };
 }
 
-function readDecimal(invoiceNumber: string, field: string, text: string): Decimal {
+function readDecimal(invoiceNumber: string, field: string, text: string, rowNumber: number | null): Decimal {
   try {
     return parseDecimal(text);
   } catch (error) {
+    if (error instanceof DecimalTooLargeError) {
+      throw new AmountTooLargeError(invoiceNumber, field, rowNumber, text);
+    }
     if (error instanceof InvalidDecimalError) {
       throw new InvalidInvoiceValueError(invoiceNumber, field, text, 'not a decimal number');
     }
@@ -162,12 +172,22 @@ function readDecimal(invoiceNumber: string, field: string, text: string): Decima
   }
 }
 
-function readMinorUnits(invoiceNumber: string, field: string, value: Decimal, exponent: number): number {
+/**
+ * Rounds an amount of the invoice to minor units with `exponent` decimals, half away from zero. Raises
+ * {@link AmountTooLargeError}, naming the invoice, the field and the row, when it does not fit a safe integer.
+ */
+export function readMinorUnits(
+  invoiceNumber: string,
+  field: string,
+  value: Decimal,
+  exponent: number,
+  rowNumber: number | null,
+): number {
   try {
     return toMinorUnits(value, exponent);
   } catch (error) {
     if (error instanceof AmountOutOfRangeError) {
-      throw new InvalidInvoiceValueError(invoiceNumber, field, String(error.units), 'too large to post');
+      throw new AmountTooLargeError(invoiceNumber, field, rowNumber, formatDecimal(value));
     }
     throw error;
   }

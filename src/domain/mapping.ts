@@ -1,10 +1,10 @@
 import type { InvoiceForMapping } from './invoice';
 import { convertAmountsToOre, RevenueInOre } from './mapping-conversion';
-import { ColumnOverflowError } from './mapping-errors';
+import { ColumnOverflowError, ZeroAmountInvoiceError } from './mapping-errors';
 import { groupRowsBySalesAccount } from './mapping-groups';
 import { InvoiceAmounts, readInvoiceAmounts } from './mapping-input';
 import { reconcileWithTotals } from './mapping-reconcile';
-import { formatDecimal } from './money';
+import { formatDecimal, formatMinorUnits } from './money';
 import type { PostingData } from './posting';
 import { cutToWidth, VoucherColumnWidth } from './text';
 import { AccountType, CurrencyAmount, Voucher, VoucherLine } from './voucher';
@@ -20,7 +20,8 @@ type UnnumberedLine = Omit<VoucherLine, 'lineNumber'>;
  * Revenue lines credit each sales account and VAT code with the summed rows of the invoice, excluding and
  * including VAT. A credit note is the mirror image. A revenue group whose rows sum to a negative amount, such as
  * a discount at a VAT rate of its own, goes on the opposite side. Amounts agree with PM's totals and balance to
- * the øre; for a foreign currency each line also carries its amount in that currency.
+ * the øre; for a foreign currency each line also carries its amount in that currency. An invoice whose total
+ * including VAT is 0 has nothing to post and is rejected.
  *
  * Raises a {@link MappingError} subclass, naming the invoice and the value, when that cannot be done.
  */
@@ -28,6 +29,7 @@ export function mapInvoiceToVoucher(invoice: InvoiceForMapping, posting: Posting
   const amounts = readInvoiceAmounts(invoice);
   const groups = reconcileWithTotals(amounts, groupRowsBySalesAccount(amounts, posting));
   const inOre = convertAmountsToOre(amounts, groups);
+  assertNotZero(amounts, inOre.customerOre);
   const text = voucherText(invoice);
 
   // The customer line has no VAT code, so its amount excluding VAT is its whole amount and its VAT is 0.
@@ -76,6 +78,24 @@ export function mapInvoiceToVoucher(invoice: InvoiceForMapping, posting: Posting
 export function voucherText(invoice: InvoiceForMapping): string {
   const kind = invoice.isCreditNote ? 'Kreditnota' : 'Faktura';
   return cutToWidth(`${kind} ${invoice.invoiceNumber} ${invoice.customerName ?? ''}`, VoucherColumnWidth.Txt);
+}
+
+/**
+ * Raises {@link ZeroAmountInvoiceError} when the total including VAT is 0, in the invoice currency or, after
+ * conversion, in NOK, because a voucher whose customer line is 0.00 posts nothing.
+ */
+function assertNotZero(amounts: InvoiceAmounts, customerOre: number): void {
+  const { code, exponent } = amounts.currency;
+  const pmTotal = `${formatMinorUnits(amounts.totals.includingTax, exponent)} ${code}`;
+  if (amounts.totals.includingTax === 0) {
+    throw new ZeroAmountInvoiceError(amounts.invoiceNumber, `totalIncludingTax is ${pmTotal}`);
+  }
+  if (customerOre === 0) {
+    throw new ZeroAmountInvoiceError(
+      amounts.invoiceNumber,
+      `totalIncludingTax ${pmTotal} is 0.00 NOK after conversion`,
+    );
+  }
 }
 
 function revenueLine(amounts: InvoiceAmounts, line: RevenueInOre, revenueSide: LineSide, text: string): UnnumberedLine {

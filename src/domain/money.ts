@@ -1,3 +1,5 @@
+import { quoteForMessage } from './text';
+
 /** An exact decimal number, `units` × 10^-`scale`, so that no floating-point arithmetic rounds money or rates. */
 export interface Decimal {
   readonly units: bigint;
@@ -7,13 +9,22 @@ export interface Decimal {
 
 /** Raised when a value is not a decimal number that the money functions can read exactly. */
 export class InvalidDecimalError extends Error {
-  override readonly name = 'InvalidDecimalError';
+  override readonly name: string = 'InvalidDecimalError';
 
   constructor(
     readonly value: unknown,
     detail: string,
   ) {
-    super(`Invalid decimal number ${JSON.stringify(value) ?? String(value)}: ${detail}`);
+    super(`Invalid decimal number ${describeValue(value)}: ${detail}`);
+  }
+}
+
+/** Raised when a decimal number has more digits before its decimal point than any amount or rate can have. */
+export class DecimalTooLargeError extends InvalidDecimalError {
+  override readonly name: string = 'DecimalTooLargeError';
+
+  constructor(value: unknown) {
+    super(value, `more than ${MAX_DIGITS} digits before the decimal point`);
   }
 }
 
@@ -22,7 +33,10 @@ export class AmountOutOfRangeError extends Error {
   override readonly name = 'AmountOutOfRangeError';
 
   constructor(readonly units: bigint) {
-    super(`Amount ${units} minor units is outside the exactly representable range of ±${Number.MAX_SAFE_INTEGER}`);
+    super(
+      `Amount ${quoteForMessage(String(units))} minor units is outside the exactly representable range of ` +
+        `±${Number.MAX_SAFE_INTEGER}`,
+    );
   }
 }
 
@@ -53,6 +67,12 @@ export function parseDecimal(value: string | number): Decimal {
   const fraction = wholeFraction || bareFraction;
   const digits = (whole + fraction).replace(/^0+(?=\d)/, '');
   const exponent = Number(exponentText);
+  // Digits before the decimal point once the exponent is applied, from the first digit that is not 0.
+  const significant = (whole + fraction).replace(/^0+/, '');
+  const integerDigits = whole.length - (whole + fraction).length + significant.length + exponent;
+  if (significant !== '' && integerDigits > MAX_DIGITS) {
+    throw new DecimalTooLargeError(value);
+  }
   if (digits.length > MAX_DIGITS || Math.abs(exponent) > MAX_EXPONENT) {
     throw new InvalidDecimalError(value, `more than ${MAX_DIGITS} digits or an exponent beyond ±${MAX_EXPONENT}`);
   }
@@ -82,6 +102,16 @@ export function multiplyDecimals(left: Decimal, right: Decimal): Decimal {
 /** Returns `percent` per cent of `amount`, exactly. */
 export function percentOf(amount: Decimal, percent: Decimal): Decimal {
   return { units: amount.units * percent.units, scale: amount.scale + percent.scale + 2 };
+}
+
+/** Returns the magnitude of a decimal. */
+export function absoluteDecimal(value: Decimal): Decimal {
+  return value.units < 0n ? { units: -value.units, scale: value.scale } : value;
+}
+
+/** Tells whether a decimal is a whole number of minor units with `exponent` decimal places. */
+export function isWholeMinorUnits(value: Decimal, exponent: number): boolean {
+  return value.scale <= exponent || value.units % 10n ** BigInt(value.scale - exponent) === 0n;
 }
 
 /** Returns `-1`, `0` or `1` as `left` is less than, equal to or greater than `right`, compared exactly. */
@@ -150,9 +180,26 @@ export function formatDecimal(value: Decimal): string {
   return `${sign}${magnitude.slice(0, point)}.${magnitude.slice(point)}`;
 }
 
+/**
+ * Formats a decimal with at least `exponent` decimal places and without zeros after them: with exponent 2,
+ * `99.9990` becomes `99.999` and `100` becomes `100.00`.
+ */
+export function formatExact(value: Decimal, exponent = 2): string {
+  let { units, scale } = value;
+  while (scale > exponent && units % 10n === 0n) {
+    units /= 10n;
+    scale -= 1;
+  }
+  return formatDecimal(scale >= exponent ? { units, scale } : { units: atScale(value, exponent), scale: exponent });
+}
+
 /** Returns the units of `value` at a scale no smaller than its own. */
 function atScale(value: Decimal, scale: number): bigint {
   return value.units * 10n ** BigInt(scale - value.scale);
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? quoteForMessage(value) : (JSON.stringify(value) ?? String(value));
 }
 
 function toSafeNumber(units: bigint): number {

@@ -33,3 +33,16 @@ export function cutToWidth(text: string, width: number): string {
   }
   return cut.trimEnd();
 }
+
+// Longest value that an error message quotes in full, and how much of a longer one it shows.
+const MESSAGE_VALUE_MAX = 40;
+const MESSAGE_VALUE_SHOWN = 20;
+
+/**
+ * Quotes a value for an error message. A value longer than 40 characters, such as a corrupt amount of hundreds of
+ * digits, is cut to its first 20 characters and followed by its length: `"10000000000000000000…" (301 characters)`.
+ */
+export function quoteForMessage(value: string): string {
+  if (value.length <= MESSAGE_VALUE_MAX) return JSON.stringify(value);
+  return `${JSON.stringify(`${value.slice(0, MESSAGE_VALUE_SHOWN)}…`)} (${value.length} characters)`;
+}

@@ -3,28 +3,36 @@ import { AccessTokenCache } from './auth';
 import { NoIssuedInvoiceStatusError, PmArgumentInvalidError } from './errors';
 import {
   CustomerSchema,
+  InvoiceListItemSchema,
   InvoiceRowSchema,
   InvoiceSchema,
   InvoiceStatusSchema,
   type PmCustomer,
   type PmInvoice,
+  type PmInvoiceListItem,
   type PmInvoiceRow,
   type PmInvoiceStatus,
 } from './invoice-schemas';
 import { silentLogger, type PmLogger } from './logger';
+import {
+  DEFAULT_PAGE_RETRY,
+  MAX_PAGES,
+  PAGE_SIZE,
+  pagesByToken,
+  pageSender,
+  type ListPage,
+  type PageRetryOptions,
+  type SendRequest,
+} from './paging';
 import { invalidResponse, parseJsonResponse, type PmResponse } from './response-parsing';
 import { SecretRedactor } from './secret-redactor';
 import { buildStatusPatch, DEFAULT_STATUS_PATCH_PATH } from './status-patch';
 import { PmTransport, type PmRequest } from './transport';
 
+export { PAGE_SIZE } from './paging';
+
 /** OAuth2 scopes the import needs: read invoices, customers, statuses and PDFs, and change invoice statuses. */
 export const DEFAULT_SCOPE = 'invoices:read invoices:write customers:read settings:read files:read';
-
-/** Rows per page of every list request; PM's maximum for the routes that state one. */
-export const PAGE_SIZE = 100;
-
-/** Most pages read from one list before the client assumes PM's paging has gone wrong. */
-const MAX_PAGES = 10_000;
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
 
@@ -43,6 +51,8 @@ export interface ProjectManagementClientOptions {
   logger?: PmLogger;
   /** JSON Pointer that the status change replaces. @default {@link DEFAULT_STATUS_PATCH_PATH} */
   statusPatchPath?: string;
+  /** Retries of a failed page request within a listing. @default {@link DEFAULT_PAGE_RETRY} */
+  pageRetry?: PageRetryOptions;
 }
 
 /** Filters of `GET /v1/invoices`, named as its query parameters. */
@@ -66,9 +76,13 @@ export class ProjectManagementClient {
   private readonly transport: PmTransport;
   private readonly tokens: AccessTokenCache;
   private readonly statusPatchPath: string;
+  private readonly pageRetry: Required<PageRetryOptions>;
+  private readonly logger: PmLogger;
 
+  /** Raises `ClientSecretTooShortError` for a client secret too short to redact safely. */
   constructor(options: ProjectManagementClientOptions) {
     const logger = options.logger ?? silentLogger;
+    this.logger = logger;
     const redactor = new SecretRedactor(options.clientSecret);
     this.transport = new PmTransport(options.baseUrl, options.clientId, options.timeoutMs ?? 30_000, logger, redactor);
     this.tokens = new AccessTokenCache(
@@ -78,16 +92,18 @@ export class ProjectManagementClient {
       redactor,
     );
     this.statusPatchPath = options.statusPatchPath ?? DEFAULT_STATUS_PATCH_PATH;
+    this.pageRetry = { ...DEFAULT_PAGE_RETRY, ...options.pageRetry };
   }
 
   /** Returns every invoice status of the organisation, active or not. */
   async getInvoiceStatuses(): Promise<PmInvoiceStatus[]> {
     const route = 'GET /v1/invoicestatuses';
+    const sendPage = this.pageSender();
     const statuses: PmInvoiceStatus[] = [];
     for (let page = 1; ; page++) {
       const query = new URLSearchParams({ firstRow: String(statuses.length), rowCount: String(PAGE_SIZE) });
       const request = getJson(route, `/v1/invoicestatuses?${query}`, null);
-      const response = await this.send(request);
+      const response = await sendPage(request);
       const rows = parseJsonResponse(z.array(InvoiceStatusSchema), response, request);
       statuses.push(...rows);
       if (rows.length < PAGE_SIZE) return statuses;
@@ -108,49 +124,54 @@ export class ProjectManagementClient {
     return issued.map((status) => status.guid);
   }
 
-  /** Lists the invoices in an issued status that were added or changed at or after `since` (all when null). */
-  async listIssuedInvoicesChangedSince(since: string | null): Promise<PmInvoice[]> {
+  /**
+   * Lists the invoices in an issued status that were added or changed at or after `since` (all when null). Only
+   * the fields of {@link PmInvoiceListItem} are checked, so one unreadable invoice does not fail the listing.
+   */
+  async listIssuedInvoicesChangedSince(since: string | null): Promise<PmInvoiceListItem[]> {
     if (since != null) checkDateTime('GET /v1/invoices', since);
     const invoiceStatusGuids = await this.getIssuedStatusGuids();
-    const invoices: PmInvoice[] = [];
+    const invoices: PmInvoiceListItem[] = [];
     for await (const page of this.invoicePages({ changedSince: since, invoiceStatusGuids })) {
       invoices.push(...page);
     }
     return invoices;
   }
 
-  /** Lists the invoices in an issued status whose invoice date lies from `startDate` to `endDate`, inclusive. */
-  async listIssuedInvoicesBetween(startDate: string, endDate: string): Promise<PmInvoice[]> {
+  /**
+   * Lists the invoices in an issued status whose invoice date lies from `startDate` to `endDate`, inclusive. Only
+   * the fields of {@link PmInvoiceListItem} are checked.
+   */
+  async listIssuedInvoicesBetween(startDate: string, endDate: string): Promise<PmInvoiceListItem[]> {
     const invoiceStatusGuids = await this.getIssuedStatusGuids();
-    const invoices: PmInvoice[] = [];
+    const invoices: PmInvoiceListItem[] = [];
     for await (const page of this.invoicePages({ startDate, endDate, invoiceStatusGuids })) {
       invoices.push(...page);
     }
     return invoices;
   }
 
-  /** Returns the invoices with this number; more than one when business units number their invoices separately. */
+  /**
+   * Returns the invoices with this number; more than one when business units number their invoices separately.
+   * Each found invoice is checked in full, so an unreadable one raises `PmResponseInvalidError` naming it.
+   */
   async findInvoicesByNumber(invoiceNumber: number): Promise<PmInvoice[]> {
     if (!Number.isInteger(invoiceNumber) || invoiceNumber <= 0) {
       throw new PmArgumentInvalidError('GET /v1/invoices', 'invoice number', invoiceNumber, 'a positive integer');
     }
     const invoices: PmInvoice[] = [];
-    for await (const page of this.invoicePages({ numbers: [invoiceNumber] })) {
-      invoices.push(...page);
+    for await (const page of this.invoiceListPages({ numbers: [invoiceNumber] })) {
+      invoices.push(...parseJsonResponse(z.array(InvoiceSchema), page.response, page.request, true));
     }
     return invoices;
   }
 
-  /** Yields the pages of `GET /v1/invoices` for a query, following `NextPageToken` until the last page. */
-  invoicePages(query: InvoiceQuery): AsyncGenerator<PmInvoice[]> {
-    const route = 'GET /v1/invoices';
-    const params = new URLSearchParams();
-    if (query.changedSince != null) params.set('changedSince', checkDateTime(route, query.changedSince));
-    for (const guid of query.invoiceStatusGuids ?? []) params.append('invoiceStatusGuids', guid);
-    for (const number of query.numbers ?? []) params.append('numbers', String(number));
-    if (query.startDate) params.set('startDate', query.startDate);
-    if (query.endDate) params.set('endDate', query.endDate);
-    return this.pagesByToken(InvoiceSchema, route, '/v1/invoices', params, null, true);
+  /**
+   * Yields the pages of `GET /v1/invoices` for a query, following `NextPageToken` until the last page. A page
+   * request that fails with a retryable error is sent again, as {@link PageRetryOptions} set.
+   */
+  async *invoicePages(query: InvoiceQuery): AsyncGenerator<PmInvoiceListItem[]> {
+    for await (const page of this.invoiceListPages(query)) yield page.items;
   }
 
   /** Returns one invoice. */
@@ -165,8 +186,9 @@ export class ProjectManagementClient {
     const route = 'GET /v1/invoices/{invoiceGuid}/invoicerows';
     const path = `/v1/invoices/${pathSegment(route, invoiceGuid)}/invoicerows`;
     const rows: PmInvoiceRow[] = [];
-    for await (const page of this.pagesByToken(InvoiceRowSchema, route, path, new URLSearchParams(), invoiceGuid)) {
-      rows.push(...page);
+    const params = new URLSearchParams();
+    for await (const page of pagesByToken(this.pageSender(), InvoiceRowSchema, route, path, params, invoiceGuid)) {
+      rows.push(...page.items);
     }
     return rows;
   }
@@ -178,7 +200,10 @@ export class ProjectManagementClient {
     return parseJsonResponse(CustomerSchema, await this.send(request), request);
   }
 
-  /** Returns the invoice's PDF as PM prints it. Raises `PmResponseInvalidError` when the body is not a PDF. */
+  /**
+   * Returns the invoice's PDF as PM prints it, in an array that owns exactly its bytes. Raises
+   * `PmResponseInvalidError` when the body is not a PDF.
+   */
   async getInvoicePdf(invoiceGuid: string): Promise<Uint8Array> {
     const route = 'GET /v1/invoices/{guid}/pdf';
     const request: PmRequest = {
@@ -192,7 +217,9 @@ export class ProjectManagementClient {
     if (response.body.subarray(0, 5).toString('latin1') !== '%PDF-') {
       throw invalidResponse(response, request, '(body)', 'is not a PDF: it does not start with %PDF-');
     }
-    return new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.byteLength);
+    // A copy, because the response body may be a view into Node's shared buffer pool, whose other bytes can hold
+    // earlier responses such as an access token.
+    return new Uint8Array(response.body);
   }
 
   /**
@@ -215,39 +242,20 @@ export class ProjectManagementClient {
     return invoices.find((invoice) => invoice.guid === invoiceGuid) ?? invoices[0];
   }
 
-  /**
-   * Yields the pages of a list route that pages with `rowCount` and `pageToken`, until a response comes without
-   * a `NextPageToken` header or with no items.
-   */
-  private async *pagesByToken<T>(
-    schema: z.ZodType<T>,
-    route: string,
-    path: string,
-    params: URLSearchParams,
-    invoice: string | null,
-    invoiceList = false,
-  ): AsyncGenerator<T[]> {
-    const seenTokens = new Set<string>();
-    let pageToken: string | null = null;
-    for (let page = 1; ; page++) {
-      const pageParams = new URLSearchParams(params);
-      pageParams.set('rowCount', String(PAGE_SIZE));
-      if (pageToken !== null) pageParams.set('pageToken', pageToken);
-      const request = getJson(route, `${path}?${pageParams}`, invoice);
-      const response = await this.send(request);
-      const items = parseJsonResponse(z.array(schema), response, request, invoiceList);
-      yield items;
+  private invoiceListPages(query: InvoiceQuery): AsyncGenerator<ListPage<PmInvoiceListItem>> {
+    const route = 'GET /v1/invoices';
+    const params = new URLSearchParams();
+    if (query.changedSince != null) params.set('changedSince', checkDateTime(route, query.changedSince));
+    for (const guid of query.invoiceStatusGuids ?? []) params.append('invoiceStatusGuids', guid);
+    for (const number of query.numbers ?? []) params.append('numbers', String(number));
+    if (query.startDate) params.set('startDate', query.startDate);
+    if (query.endDate) params.set('endDate', query.endDate);
+    return pagesByToken(this.pageSender(), InvoiceListItemSchema, route, '/v1/invoices', params, null, true);
+  }
 
-      pageToken = response.headers['nextpagetoken']?.trim() || null;
-      if (pageToken === null || items.length === 0) return;
-      if (seenTokens.has(pageToken)) {
-        throw invalidResponse(response, request, 'NextPageToken header', 'repeats the token of an earlier page');
-      }
-      if (page >= MAX_PAGES) {
-        throw invalidResponse(response, request, 'NextPageToken header', `is still present after ${MAX_PAGES} pages`);
-      }
-      seenTokens.add(pageToken);
-    }
+  /** Returns a sender for the pages of one listing, with its own budget of retries. */
+  private pageSender(): SendRequest {
+    return pageSender((request) => this.send(request), this.pageRetry, this.logger);
   }
 
   /**

@@ -1,5 +1,13 @@
 import type { z } from 'zod';
 import { PmResponseInvalidError, type PmErrorContext } from './errors';
+import { NEEDED_BY_IMPORT } from './invoice-schemas';
+
+/** Explanation of a response that does not match PM's OpenAPI description. */
+const SPEC_MISMATCH =
+  'The response does not match PM’s OpenAPI description, so the import cannot use it; retrying will not help.';
+/** Explanation of a value that PM's OpenAPI description allows but the import cannot work with. */
+const NEEDED_VALUE_MISSING =
+  'PM’s OpenAPI description allows this, but the import cannot work without the value; correct the record in PM.';
 
 /** A PM response as the transport returns it: status, lower-case headers and the raw body. */
 export interface PmResponse {
@@ -41,20 +49,30 @@ export function parseJsonResponse<T>(
 
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more issues)` : '';
   const problem = issue.message.replace(/^Invalid input: /, '') + more;
-  throw invalidResponse(response, itemContext, formatPath(path), problem);
+  const neededByImport = issue.code === 'custom' && issue.params?.[NEEDED_BY_IMPORT] === true;
+  throw invalidResponse(
+    response,
+    itemContext,
+    formatPath(path),
+    problem,
+    neededByImport ? NEEDED_VALUE_MISSING : SPEC_MISMATCH,
+  );
 }
 
-/** Raises {@link PmResponseInvalidError} for a response whose body is not what the route returns. */
+/**
+ * Builds the {@link PmResponseInvalidError} of a response whose body is not what the route returns. `explanation`
+ * follows the problem and says why the import stops; by default, that the response does not match the description.
+ */
 export function invalidResponse(
   response: PmResponse,
   context: PmErrorContext,
   field: string,
   problem: string,
+  explanation: string = SPEC_MISMATCH,
 ): PmResponseInvalidError {
   const subject = context.invoice == null ? '' : ` for invoice ${context.invoice}`;
   return new PmResponseInvalidError(
-    `PM returned an invalid response to ${context.route}${subject}: ${field} ${problem}. ` +
-      'The response does not match PM’s OpenAPI description, so the import cannot use it; retrying will not help.',
+    `PM returned an invalid response to ${context.route}${subject}: ${field} ${problem}. ${explanation}`,
     context,
     response.status,
     field,

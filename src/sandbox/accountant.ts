@@ -2,6 +2,7 @@ import { PaidStatus } from '../domain/ledger';
 import { resolveSchemaNames, type SchemaNameOverrides, type SchemaNames } from '../visma-business/schema-names';
 import type { SqlExecutor, SqlRunner } from '../visma-business/sql-executor';
 import { kronerToOre, oreToKroner, toNumber, toVbDate } from '../visma-business/vb-values';
+import { readVoucherLines, type StoredVoucherLine } from './voucher-lines';
 
 /** A batch number that has no waiting batch. */
 export class BatchNotFoundError extends Error {
@@ -94,11 +95,12 @@ export class SimulatedAccountant {
 
   /**
    * Updates a waiting batch: each customer line becomes a customer transaction and a fully open entry (paid
-   * status 1), and the batch with its vouchers leaves the waiting tables. General ledger lines are not kept.
+   * status 1), and the batch with its vouchers leaves the waiting tables. General ledger lines are not kept, so
+   * the result carries every line the batch had, for a caller that checks them later.
    *
    * @throws BatchNotFoundError when no batch with this number is waiting.
    */
-  updateBatch(batchNumber: number): Promise<{ vouchers: number; customerEntries: number }> {
+  updateBatch(batchNumber: number): Promise<{ vouchers: number; customerEntries: number; lines: StoredVoucherLine[] }> {
     return this.executor.transaction(async (tx) => {
       const { importBatch: b, voucherLine: w } = this.names;
       const [{ batches }] = await tx.query<{ batches: unknown }>(
@@ -121,11 +123,12 @@ export class SimulatedAccountant {
          ORDER BY ${w.lineNumber}`,
         { batchNumber },
       );
+      const lines = await readVoucherLines(tx, this.names, { batchNumber });
       for (const line of customerLines) await this.postCustomerLine(tx, line);
 
       await tx.execute(`DELETE FROM ${w.table} WHERE ${w.batchNumber} = @batchNumber`, { batchNumber });
       await tx.execute(`DELETE FROM ${b.table} WHERE ${b.batchNumber} = @batchNumber`, { batchNumber });
-      return { vouchers: toNumber(vouchers), customerEntries: customerLines.length };
+      return { vouchers: toNumber(vouchers), customerEntries: customerLines.length, lines };
     });
   }
 
@@ -135,7 +138,8 @@ export class SimulatedAccountant {
    * `paidOn` is not after the due date, else settled late (3). `dueDate` replaces the entry's own due date.
    *
    * @throws OpenEntryNotFoundError when no open entry, or more than one, has the KID.
-   * @throws PaymentRejectedError for an amount that is not positive or exceeds what is open, or a credit entry.
+   * @throws PaymentRejectedError for an amount that is not positive or exceeds what is open, a credit entry, or a
+   *   payment or due date that is not a `YYYY-MM-DD` date.
    */
   registerPayment(
     kid: string,
@@ -148,6 +152,10 @@ export class SimulatedAccountant {
     const paidOn = toVbDate(options.paidOn);
     if (paidOn === null) {
       return Promise.reject(new PaymentRejectedError(kid, amountOre, `payment date ${options.paidOn} is not a date.`));
+    }
+    const dueDateOverride = options.dueDate === undefined ? null : toVbDate(options.dueDate);
+    if (options.dueDate !== undefined && dueDateOverride === null) {
+      return Promise.reject(new PaymentRejectedError(kid, amountOre, `due date ${options.dueDate} is not a date.`));
     }
 
     return this.executor.transaction(async (tx) => {
@@ -167,11 +175,11 @@ export class SimulatedAccountant {
       }
 
       const remainingOre = openOre - amountOre;
-      const dueDate = options.dueDate === undefined ? toNumber(entry.dueDate) : toVbDate(options.dueDate);
+      const dueDate = dueDateOverride ?? toNumber(entry.dueDate);
       const paidStatus: PaidStatus =
         remainingOre > 0
           ? PaidStatus.PartlyOpen
-          : dueDate !== null && paidOn <= dueDate
+          : paidOn <= dueDate
             ? PaidStatus.SettledOnTime
             : PaidStatus.SettledLate;
       const keys = { voucherNumber: toNumber(entry.voucherNumber), invoiceNumber: entry.invoiceNumber, kid };

@@ -90,7 +90,9 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     args.push('--search-attribute', `${key.name}=${SEARCH_ATTRIBUTE_CLI_TYPES[key.type]}`);
   }
 
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own keeps a terminal's Ctrl-C from killing the server before its clients have stopped;
+  // stop() and the exit hook below end it.
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   trackUntilExit(child);
   const outputTail: string[] = [];
   const logStream = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;

@@ -4,6 +4,8 @@ import { DEFAULT_VB_SQLITE_FILE } from '../visma-business/check-command';
 import { applyDdlScripts, DDL_SCRIPTS } from '../visma-business/ddl';
 import type { SqlRunner } from '../visma-business/sql-executor';
 import { SqliteExecutor } from '../visma-business/sqlite-executor';
+import { journalFileOf } from '../visma-business/sqlite-journal';
+import { removeLockFiles } from '../visma-business/sqlite-locking';
 import { seedVismaBusiness } from './vb-seed';
 
 /** A sandbox database file that exists already, when the caller asked not to replace it. */
@@ -27,8 +29,9 @@ export async function installSandboxSchema(runner: SqlRunner): Promise<void> {
 
 /**
  * Creates the sandbox Visma Business database as a SQLite file at `file`, in one transaction. An existing file is
- * kept (`keep`), deleted first (`replace`), or rejected with {@link SandboxDatabaseExistsError} (`fail`, the
- * default). Returns the absolute path.
+ * kept (`keep`), deleted first with its journal and lock directory (`replace`), or rejected with
+ * {@link SandboxDatabaseExistsError} (`fail`, the default). A file that this call created is deleted again when
+ * the creation fails. Returns the absolute path.
  */
 export async function createSandboxDatabase(
   file: string = DEFAULT_VB_SQLITE_FILE,
@@ -39,15 +42,24 @@ export async function createSandboxDatabase(
     const ifExists = options.ifExists ?? 'fail';
     if (ifExists === 'keep') return path;
     if (ifExists === 'fail') throw new SandboxDatabaseExistsError(path);
-    rmSync(path);
-    rmSync(`${path}-journal`, { force: true });
+    removeDatabaseFiles(path);
   }
 
   const executor = new SqliteExecutor(path, { create: true });
   try {
     await executor.transaction((tx) => installSandboxSchema(tx));
-  } finally {
+  } catch (error) {
     await executor.close();
+    removeDatabaseFiles(path);
+    throw error;
   }
+  await executor.close();
   return path;
+}
+
+/** Deletes a SQLite file with the journal and the lock directory that a killed process may have left. */
+function removeDatabaseFiles(path: string): void {
+  rmSync(path, { force: true });
+  rmSync(journalFileOf(path), { force: true });
+  removeLockFiles(path);
 }

@@ -5,7 +5,8 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { InvoiceStatus } from '../domain/ledger';
 import { findClient } from '../config/load-config';
 import { invoiceWorkflowStartOptions } from '../config/invoice-workflow-options';
 import { formatOre } from '../domain/money';
@@ -73,16 +74,37 @@ export function registerInvoiceCommands(program: Command): void {
         const start = invoiceWorkflowStartOptions(settings, config.temporal.taskQueue, {
           invoiceNumber: options.invoice,
         });
-        const startOperation = new WithStartWorkflowOperation<typeof invoiceWorkflow>('invoiceWorkflow', {
-          ...start,
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        });
+        const handle = client.workflow.getHandle(start.workflowId);
+        const state = await describeOrUndefined(handle);
+        if (!state) {
+          console.error(
+            `Invoice ${options.invoice} of client ${options.client} has no workflow; start its import with \`journal-import import\``,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        if (state === 'COMPLETED' && (await handle.result()).status === 'Paid') {
+          console.error(
+            `Invoice ${options.invoice}: re-import rejected: the invoice is posted and paid in Visma Business, ` +
+              'so a re-import cannot change it; issue a credit note in PM instead.',
+          );
+          process.exitCode = 1;
+          return;
+        }
+
         try {
-          const result = await client.workflow.executeUpdateWithStart(reimportUpdate, {
-            args: [action],
-            startWorkflowOperation: startOperation,
-          });
+          // A running workflow carries out the re-import itself; a closed one (ended in NeedsAttention) starts anew.
+          const result =
+            state === 'RUNNING'
+              ? await handle.executeUpdate(reimportUpdate, { args: [action] })
+              : await client.workflow.executeUpdateWithStart(reimportUpdate, {
+                  args: [action],
+                  startWorkflowOperation: new WithStartWorkflowOperation<typeof invoiceWorkflow>('invoiceWorkflow', {
+                    ...start,
+                    workflowIdConflictPolicy: 'USE_EXISTING',
+                    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+                  }),
+                });
           console.log(
             `Invoice ${options.invoice}: re-imported (${result.outcome}), voucher ${result.voucherNumber} ` +
               `in batch ${result.batchNumber}`,
@@ -99,10 +121,19 @@ export function registerInvoiceCommands(program: Command): void {
   invoiceCommand(program, 'retry', 'run the failed step of an invoice that needs attention again')
     .requiredOption('--reason <text>', 'what was fixed; recorded in the workflow history')
     .action((options: InvoiceOptions) =>
-      withAdminContext(options, async ({ client }) => {
+      withAdminContext(options, async ({ config, client }) => {
+        findClient(config, options.client);
         const handle = client.workflow.getHandle(invoiceWorkflowId(options.client, options.invoice));
         const progress = await queryProgress(handle, options);
         if (!progress) return;
+        if ((await handle.describe()).status.name !== 'RUNNING') {
+          console.error(
+            `Invoice ${options.invoice}: its workflow has ended (status ${progress.status}); ` +
+              'use reimport to import it again',
+          );
+          process.exitCode = 1;
+          return;
+        }
         if (progress.status !== 'NeedsAttention') {
           console.error(`Invoice ${options.invoice} does not need attention (status ${progress.status}); nothing sent`);
           process.exitCode = 1;
@@ -116,9 +147,26 @@ export function registerInvoiceCommands(program: Command): void {
   invoiceCommand(program, 'refresh', 'read the invoice status in Visma Business now')
     .option('--reason <text>', 'why the status is read now', 'refresh from the command line')
     .action((options: InvoiceOptions) =>
-      withAdminContext(options, async ({ client }) => {
+      withAdminContext(options, async ({ config, client }) => {
+        findClient(config, options.client);
         const handle = client.workflow.getHandle(invoiceWorkflowId(options.client, options.invoice));
-        await handle.signal(refreshStatusSignal, { by: adminAction(options, options.reason!).by });
+        const progress = await queryProgress(handle, options);
+        if (!progress) return;
+        if ((await handle.describe()).status.name !== 'RUNNING') {
+          console.error(
+            `Invoice ${options.invoice}: its workflow has ended (status ${progress.status}); nothing to read`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        if (progress.status === 'NeedsAttention') {
+          console.error(
+            `Invoice ${options.invoice} needs attention, so its status is not read; fix the cause and use retry`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        await handle.signal(refreshStatusSignal, adminAction(options, options.reason!));
         console.log(`Invoice ${options.invoice}: status read requested`);
       }),
     );
@@ -126,7 +174,8 @@ export function registerInvoiceCommands(program: Command): void {
   invoiceCommand(program, 'status', "show an invoice's progress")
     .option('--json', 'print the progress as JSON')
     .action((options: InvoiceOptions) =>
-      withAdminContext(options, async ({ client, workflowLink }) => {
+      withAdminContext(options, async ({ config, client, workflowLink }) => {
+        findClient(config, options.client);
         const workflowId = invoiceWorkflowId(options.client, options.invoice);
         const progress = await queryProgress(client.workflow.getHandle(workflowId), options);
         if (!progress) return;
@@ -141,11 +190,24 @@ export function registerInvoiceCommands(program: Command): void {
   withAdminOptions(program.command('list'))
     .description('list the invoices of a client, optionally with one status, from Temporal visibility')
     .requiredOption('--client <key>', 'client key from the clients file')
-    .option('--status <status>', 'Importing, AwaitingApproval, Sent, Open, Paid or NeedsAttention')
-    .option('--limit <count>', 'largest number of invoices listed', (value) => Number(value), 100)
-    .action((options: AdminOptions & { client: string; status?: string; limit: number }) =>
-      withAdminContext(options, async ({ client }) => {
-        const clauses = [`JournalClient = ${quote(options.client)}`, `WorkflowType = "invoiceWorkflow"`];
+    .option('--status <status>', `one of ${Object.values(InvoiceStatus).join(', ')}`)
+    .option('--limit <count>', 'maximum number of invoices listed', parseLimit, 100)
+    .action((options: AdminOptions & { client: string; status?: string; limit: number }) => {
+      if (options.status !== undefined && !Object.values(InvoiceStatus).includes(options.status as InvoiceStatus)) {
+        console.error(
+          `--status ${options.status} is not a status; use one of ${Object.values(InvoiceStatus).join(', ')}`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      return withAdminContext(options, async ({ config, client }) => {
+        findClient(config, options.client);
+        // A run that continued as new keeps the status it had then, so only the latest run of each invoice counts.
+        const clauses = [
+          `JournalClient = ${quote(options.client)}`,
+          `WorkflowType = "invoiceWorkflow"`,
+          `ExecutionStatus != "ContinuedAsNew"`,
+        ];
         if (options.status) clauses.push(`InvoiceStatus = ${quote(options.status)}`);
         let count = 0;
         for await (const execution of client.workflow.list({ query: clauses.join(' AND ') })) {
@@ -164,8 +226,8 @@ export function registerInvoiceCommands(program: Command): void {
           count++;
         }
         console.log(`${count} invoice(s)`);
-      }),
-    );
+      });
+    });
 }
 
 function invoiceCommand(program: Command, name: string, description: string): Command {
@@ -222,6 +284,23 @@ function updateFailureMessage(error: unknown): string | undefined {
   if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
   const cause = error.cause;
   return cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
+}
+
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new InvalidArgumentError(`${value} is not a whole number of 1 or more`);
+  }
+  return limit;
+}
+
+async function describeOrUndefined(handle: { describe: () => Promise<{ status: { name: string } }> }) {
+  try {
+    return (await handle.describe()).status.name;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
 }
 
 function quote(value: string): string {

@@ -7,6 +7,7 @@ import {
   KID_MIN_LENGTH,
   KidAlgorithm,
   KidCheckResult,
+  MOD11_DASH,
 } from '../domain/kid';
 import {
   checkInvoiceKid,
@@ -64,15 +65,33 @@ export function registerKidCommand(program: Command): void {
     if ((options.invoice === undefined) !== (options.customer === undefined)) {
       this.error('error: --invoice and --customer must be given together');
     }
+    if (
+      options.invoice === undefined &&
+      (options.invoiceDigits !== undefined || options.customerDigits !== undefined)
+    ) {
+      this.error('error: --invoice-digits and --customer-digits apply only with --invoice and --customer');
+    }
 
     const kidValue = kidText.replace(/\s+/g, '');
     const layout = layoutOf(options);
-    const result =
-      options.invoice !== undefined && options.customer !== undefined
-        ? checkInvoiceKid(kidValue, layout, options.invoice, options.customer)
-        : checkKid(kidValue, layout.algorithm);
+    let result: KidCheckResult;
+    let owner: KidOwner | null = null;
+    try {
+      if (options.invoice === undefined || options.customer === undefined) {
+        result = checkKid(kidValue, layout.algorithm);
+      } else {
+        const { invoice, customer } = options;
+        owner = { invoice, customer, kid: makeLayoutKid(layout, invoice, customer) };
+        result = checkInvoiceKid(kidValue, layout, invoice, customer);
+      }
+    } catch (error) {
+      if (error instanceof InvalidKidPayloadError || error instanceof InvalidKidLayoutError) {
+        this.error(`error: ${error.message}`);
+      }
+      throw error;
+    }
 
-    console.log(describeResult(kidValue, layout.algorithm, result, options));
+    console.log(describeResult(kidValue, layout.algorithm, result, owner));
     process.exitCode = result.kind === 'valid' ? 0 : EXIT_INVALID_KID;
   });
 }
@@ -100,35 +119,56 @@ function layoutOf(options: LayoutOptions): KidLayout {
   };
 }
 
-function describeResult(
-  kid: string,
-  algorithm: KidAlgorithm,
-  result: KidCheckResult,
-  owner: { invoice?: string; customer?: string },
-): string {
+/** The invoice and customer a checked KID should belong to, with the KID the layout builds for them. */
+interface KidOwner {
+  invoice: string;
+  customer: string;
+  kid: string;
+}
+
+function describeResult(kid: string, algorithm: KidAlgorithm, result: KidCheckResult, owner: KidOwner | null): string {
   const name = algorithm.toUpperCase();
+  const ownerKid =
+    owner === null ? '' : `; the KID of invoice ${owner.invoice} for customer ${owner.customer} is ${owner.kid}`;
   switch (result.kind) {
     case 'valid':
-      return owner.invoice === undefined
+      return owner === null
         ? `valid: ${kid} is a valid ${name} KID`
         : `valid: ${kid} is the ${name} KID of invoice ${owner.invoice} for customer ${owner.customer}`;
     case 'wrong-check-digit':
+      return owner === null
+        ? `invalid: ${kid} has check digit ${result.actual}, but ${name} expects ${result.expected}; ` +
+            `the valid KID with these digits is ${result.expectedKid}`
+        : `invalid: ${kid} has check digit ${result.actual}, but ${name} expects ${result.expected} for these ` +
+            `digits${ownerKid}`;
+    case 'wrong-length': {
+      const characters = result.length === 1 ? 'character' : 'characters';
       return (
-        `invalid: ${kid} has check digit ${result.actual}, but ${name} expects ${result.expected}; ` +
-        `the valid KID with these digits is ${result.expectedKid}`
+        `invalid: ${kid} has ${result.length} ${characters}, but a KID has ${KID_MIN_LENGTH} to ${KID_MAX_LENGTH}` +
+        ownerKid
       );
-    case 'wrong-length':
-      return `invalid: ${kid} has ${result.length} characters, but a KID has ${KID_MIN_LENGTH} to ${KID_MAX_LENGTH}`;
+    }
     case 'not-digits':
-      return algorithm === 'mod11'
-        ? `invalid: ${JSON.stringify(kid)} must be digits 0-9, with '-' allowed only as the MOD11 check digit`
-        : `invalid: ${JSON.stringify(kid)} must be digits 0-9`;
+      return `invalid: ${describeNotDigits(kid, algorithm)}${ownerKid}`;
     case 'layout-mismatch':
       return (
-        `invalid: ${kid} is a valid ${name} KID, but the KID of invoice ${owner.invoice} for customer ` +
-        `${owner.customer} is ${result.expectedKid}`
+        `invalid: ${kid} is a valid ${name} KID, but the KID of invoice ${owner?.invoice} for customer ` +
+        `${owner?.customer} is ${result.expectedKid}`
       );
   }
+}
+
+function describeNotDigits(kid: string, algorithm: KidAlgorithm): string {
+  if (algorithm === 'mod11') {
+    return `${JSON.stringify(kid)} must be digits 0-9, with '-' allowed only as the MOD11 check digit`;
+  }
+  if (new RegExp(`^\\d+${MOD11_DASH}$`).test(kid)) {
+    return (
+      `${JSON.stringify(kid)} must be digits 0-9 for MOD10; a KID ending in '${MOD11_DASH}' may be a MOD11 KID, ` +
+      'so check it with --algorithm mod11'
+    );
+  }
+  return `${JSON.stringify(kid)} must be digits 0-9`;
 }
 
 function parseDigits(value: string): string {

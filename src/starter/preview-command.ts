@@ -8,7 +8,7 @@ import { InvoiceRowSchema, InvoiceSchema } from '../project-management/invoice-s
 import type { Voucher } from '../domain/voucher';
 import { AdminOptions, withAdminOptions } from './admin-context';
 import { PostingFileSchema } from './posting-file';
-import { previewOnline } from './preview-online';
+import { PreviewFailedError, previewOnline } from './preview-online';
 import { renderVoucherTable } from './voucher-table';
 
 /** Exit status of `preview` when a file cannot be read or the invoice cannot become a voucher. */
@@ -84,6 +84,7 @@ export function registerPreviewCommand(program: Command): void {
       } catch (error) {
         if (
           error instanceof PreviewFileError ||
+          error instanceof PreviewFailedError ||
           error instanceof InvalidInvoiceError ||
           error instanceof MappingError
         ) {

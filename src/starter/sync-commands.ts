@@ -10,6 +10,10 @@ import { startStatusSweep } from './sweep-commands';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+function isCalendarDate(value: string): boolean {
+  return DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
 /** Registers `sync start|stop|status` and `backfill`. */
 export function registerSyncCommands(program: Command): void {
   const sync = program.command('sync').description("run a client's sync workflow, which imports new invoices");
@@ -101,8 +105,8 @@ export function registerSyncCommands(program: Command): void {
         ['--from', options.from],
         ['--to', options.to],
       ]) {
-        if (!DATE.test(value)) {
-          console.error(`${name} ${value} is not a date; use YYYY-MM-DD`);
+        if (!isCalendarDate(value)) {
+          console.error(`${name} ${value} is not a calendar date; use YYYY-MM-DD`);
           process.exitCode = 2;
           return;
         }

@@ -1,7 +1,12 @@
 import type { VoucherKey } from '../domain/voucher';
 
 function describeKey(key: VoucherKey): string {
-  return `invoice ${key.invoiceNumber} of client ${key.client} (customer ${key.customerNumber})`;
+  return `invoice ${cut(key.invoiceNumber)} of client ${cut(key.client)} (customer ${cut(key.customerNumber)})`;
+}
+
+/** Shortens a key value that is too long to be valid, so that messages stay readable. */
+function cut(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 40)}... (${value.length} characters)` : value;
 }
 
 /**
@@ -25,7 +30,7 @@ export class VbConnectionError extends Error {
 
 /** A statement that the database rejected: a missing table or column, a type mismatch, a violated constraint. */
 export class VbQueryError extends Error {
-  override readonly name = 'VbQueryError';
+  override readonly name: string = 'VbQueryError';
   readonly retryable = false;
 
   constructor(
@@ -72,7 +77,7 @@ export class InvalidVoucherError extends Error {
 }
 
 /** Reason for rejecting an attachment. */
-export type AttachmentRejection = 'empty' | 'too-large' | 'not-pdf' | 'truncated' | 'invalid-file-name';
+export type AttachmentRejection = 'empty' | 'too-large' | 'not-pdf' | 'truncated' | 'malformed' | 'invalid-file-name';
 
 /** A PDF attachment that was not stored because it is empty, too large or not a complete PDF. */
 export class AttachmentRejectedError extends Error {
@@ -101,6 +106,8 @@ function explainRejection(reason: AttachmentRejection, sizeBytes: number, maxByt
       return 'the file does not start with the PDF header %PDF-.';
     case 'truncated':
       return 'the file does not end with the PDF end marker %%EOF, so it is probably cut off.';
+    case 'malformed':
+      return 'the file has no PDF object or no startxref with an offset before its end marker %%EOF.';
     case 'invalid-file-name':
       return 'the file name is empty or longer than 255 characters.';
   }
@@ -140,6 +147,26 @@ export class VoucherSeriesExhaustedError extends Error {
   ) {
     super(
       `Voucher series ${firstNumber}-${lastNumber} has no number left; configure a new series for imported invoices.`,
+    );
+  }
+}
+
+/**
+ * The next number of a voucher series is used already: another series overlaps it, or a voucher was written in its
+ * range without the import's counter. Retrying cannot help, so the series must be configured apart from the others.
+ * It is a {@link VbQueryError}, so that callers that treat rejected statements as final treat this one so too.
+ */
+export class VoucherSeriesConflictError extends VbQueryError {
+  override readonly name: string = 'VoucherSeriesConflictError';
+
+  constructor(
+    readonly firstNumber: number,
+    readonly lastNumber: number,
+    readonly voucherNumber: number,
+  ) {
+    super(
+      `Voucher series ${firstNumber}-${lastNumber} would give number ${voucherNumber}, which another voucher has ` +
+        'already; configure series for imported invoices that do not overlap each other or numbers used elsewhere.',
     );
   }
 }

@@ -36,7 +36,8 @@ const RETRYABLE_SQL_ERRORS = new Map<number, string>([
 ]);
 
 interface SharedPool {
-  pool: Promise<sql.ConnectionPool>;
+  /** The pool, connected or connecting; null after a failed connection, until the next statement connects anew. */
+  pool: Promise<sql.ConnectionPool> | null;
   users: number;
 }
 
@@ -49,6 +50,7 @@ export class MssqlExecutor implements SqlExecutor {
   readonly target: string;
   private readonly poolKey: string;
   private readonly maxTransactionAttempts: number;
+  private readonly config: sql.config;
   private statements = 0;
   private closed = false;
 
@@ -58,17 +60,12 @@ export class MssqlExecutor implements SqlExecutor {
     this.poolKey = [config.server, config.port, config.user ?? '', config.database ?? ''].join('|');
     this.maxTransactionAttempts = options.maxTransactionAttempts ?? 3;
 
+    this.config = config;
     const shared = pools.get(this.poolKey);
     if (shared) {
       shared.users += 1;
     } else {
-      const pool = new sql.ConnectionPool(config);
-      // A pool error outside a request (a dropped idle connection) must not crash the process.
-      pool.on('error', () => undefined);
-      const connecting = pool.connect();
-      // The first statement reports a failed connection, so until then the rejection must not count as unhandled.
-      connecting.catch(() => undefined);
-      pools.set(this.poolKey, { pool: connecting, users: 1 });
+      pools.set(this.poolKey, { pool: openPool(config), users: 1 });
     }
   }
 
@@ -106,7 +103,7 @@ export class MssqlExecutor implements SqlExecutor {
     if (shared.users > 0) return;
     pools.delete(this.poolKey);
     try {
-      await (await shared.pool).close();
+      await (await shared.pool)?.close();
     } catch {
       // The pool never connected, so there is nothing to close.
     }
@@ -147,11 +144,13 @@ export class MssqlExecutor implements SqlExecutor {
   private async connectedPool(): Promise<sql.ConnectionPool> {
     const shared = pools.get(this.poolKey);
     if (this.closed || !shared) throw new VbConnectionError(`SQL Server executor for ${this.target} is closed.`, false);
+    shared.pool ??= openPool(this.config);
+    const connecting = shared.pool;
     try {
-      return await shared.pool;
+      return await connecting;
     } catch (error) {
-      // Forget the failed pool, so that the next call connects again.
-      if (pools.get(this.poolKey) === shared) pools.delete(this.poolKey);
+      // Forget the failed pool, so that the next statement connects again.
+      if (shared.pool === connecting) shared.pool = null;
       throw this.toVbError(error, 'connect');
     }
   }
@@ -226,6 +225,16 @@ export class MssqlExecutor implements SqlExecutor {
     }
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/** Starts connecting a pool; the first statement reports a failure, so the rejection must not count as unhandled. */
+function openPool(config: sql.config): Promise<sql.ConnectionPool> {
+  const pool = new sql.ConnectionPool(config);
+  // A pool error outside a request (a dropped idle connection) must not crash the process.
+  pool.on('error', () => undefined);
+  const connecting = pool.connect();
+  connecting.catch(() => undefined);
+  return connecting;
 }
 
 function buildConfig(options: MssqlExecutorOptions): sql.config {

@@ -139,6 +139,17 @@ export class VismaBusinessRepository {
     return markSwept(this.executor, this.names, swept, this.clock());
   }
 
+  /** Returns the customer numbers the client's invoice was imported for, from the import's own table. */
+  async importedCustomers(client: string, invoiceNumber: string): Promise<string[]> {
+    const k = this.names.voucherKey;
+    const rows = await this.executor.query<{ customerNumber: unknown }>(
+      `SELECT ${k.customerNumber} AS customerNumber FROM ${k.table}
+       WHERE ${k.client} = @client AND ${k.invoiceNumber} = @invoiceNumber`,
+      { client, invoiceNumber },
+    );
+    return rows.map((row) => String(row.customerNumber));
+  }
+
   /** Counts the distinct voucher numbers in waiting batches and customer transactions for the invoice of `key`. */
   async countVouchers(key: VoucherKey): Promise<number> {
     const { voucherLine: w, customerTransaction: t } = this.names;

@@ -14,12 +14,22 @@
 /** Type family that the catalogue check accepts for a column. */
 export type ColumnKind = 'integer' | 'decimal' | 'text' | 'binary';
 
+/** Narrowest integer type that fits every value of a column: smallint for codes, int for numbers, bigint for sums. */
+export type IntegerWidth = 'smallint' | 'int' | 'bigint';
+
 /** A column the import reads or writes. */
 export interface ColumnSpec {
   readonly name: string;
   readonly kind: ColumnKind;
-  /** Shortest text width that fits every value the import writes. */
+  /**
+   * Shortest text width that fits every value the import writes. The import rejects a longer value before writing,
+   * and the catalogue check reports a narrower column.
+   */
   readonly minLength?: number;
+  /** Narrowest integer type that fits the values of an integer column. @default 'int' */
+  readonly integerWidth?: IntegerWidth;
+  /** For a decimal column: the fewest decimals that keep its values exact, such as 2 for the øre of an amount. */
+  readonly minScale?: number;
   /** False for a column that only the sandbox has, for descriptions and names that the import never reads. */
   readonly required: boolean;
   /** True when public Visma documentation names this column. */
@@ -36,6 +46,8 @@ export interface TableSpec {
   /** True for the import's own bookkeeping tables, which an installer creates with `ddl/sqlserver-import.sql`. */
   readonly ownedByImport: boolean;
   readonly columns: Readonly<Record<string, ColumnSpec>>;
+  /** Column keys of each unique index or primary key that the import's SQL relies on. */
+  readonly uniqueKeys?: ReadonlyArray<readonly string[]>;
 }
 
 function column(name: string, kind: ColumnKind, extra: Partial<Omit<ColumnSpec, 'name' | 'kind'>> = {}): ColumnSpec {
@@ -44,6 +56,8 @@ function column(name: string, kind: ColumnKind, extra: Partial<Omit<ColumnSpec, 
 
 const verified = { verified: true } as const;
 const sandboxOnly = { required: false } as const;
+const code = { integerWidth: 'smallint' } as const;
+const amount = { minScale: 2 } as const;
 
 function vbTable<C extends Record<string, ColumnSpec>>(
   name: string,
@@ -81,24 +95,24 @@ export const DEFAULT_SCHEMA = {
       lineNumber: column('LnNo', 'integer'),
       voucherNumber: column('VoNo', 'integer', verified),
       voucherDate: column('VoDt', 'integer', verified),
-      voucherType: column('VoTp', 'integer', verified),
+      voucherType: column('VoTp', 'integer', { ...verified, ...code }),
       valueDate: column('ValDt', 'integer', verified),
-      text: column('Txt', 'text', verified),
-      debitAccountType: column('DbAcCl', 'integer', verified),
+      text: column('Txt', 'text', { ...verified, minLength: 60 }),
+      debitAccountType: column('DbAcCl', 'integer', { ...verified, ...code }),
       debitAccountNumber: column('DbAcNo', 'integer', verified),
-      debitVatCode: column('DbTxCd', 'integer', verified),
-      creditAccountType: column('CrAcCl', 'integer', verified),
+      debitVatCode: column('DbTxCd', 'integer', { ...verified, ...code }),
+      creditAccountType: column('CrAcCl', 'integer', { ...verified, ...code }),
       creditAccountNumber: column('CrAcNo', 'integer', verified),
-      creditVatCode: column('CrTxCd', 'integer', verified),
-      amountExVat: column('AmExVAT', 'decimal', verified),
-      vatAmount: column('VatAm', 'decimal', verified),
-      amount: column('Am', 'decimal', verified),
-      invoiceNumber: column('InvoNo', 'text', verified),
+      creditVatCode: column('CrTxCd', 'integer', { ...verified, ...code }),
+      amountExVat: column('AmExVAT', 'decimal', { ...verified, ...amount }),
+      vatAmount: column('VatAm', 'decimal', { ...verified, ...amount }),
+      amount: column('Am', 'decimal', { ...verified, ...amount }),
+      invoiceNumber: column('InvoNo', 'text', { ...verified, minLength: 50 }),
       dueDate: column('DueDt', 'integer', verified),
-      kid: column('CID', 'text', { verified: true, minLength: 25 }),
-      currency: column('Cur', 'text', verified),
+      kid: column('CID', 'text', { ...verified, minLength: 25 }),
+      currency: column('Cur', 'text', { ...verified, minLength: 3 }),
       exchangeRate: column('ExRt', 'decimal', verified),
-      currencyAmount: column('CurAm', 'decimal', verified),
+      currencyAmount: column('CurAm', 'decimal', { ...verified, ...amount }),
     },
     true,
   ),
@@ -117,11 +131,11 @@ export const DEFAULT_SCHEMA = {
   }),
   postingGroupAccount: vbTable('TxAcGrAc', 'sales accounts of the tax and accounting groups, per VAT code', {
     groupNumber: column('TxAcGrNo', 'integer'),
-    vatCode: column('TxCd', 'integer'),
+    vatCode: column('TxCd', 'integer', code),
     accountNumber: column('AcNo', 'integer'),
   }),
   vatCode: vbTable('TxCd', 'VAT codes', {
-    vatCode: column('TxCd', 'integer'),
+    vatCode: column('TxCd', 'integer', code),
     ratePercent: column('TxRt', 'decimal'),
     description: column('Descr', 'text', sandboxOnly),
   }),
@@ -129,12 +143,12 @@ export const DEFAULT_SCHEMA = {
     companyNumber: column('CompNo', 'integer', sandboxOnly),
     name: column('Nm', 'text', sandboxOnly),
     defaultGroupNumber: column('DefTxAcGrNo', 'integer'),
-    invoiceVoucherType: column('InvVoTp', 'integer'),
+    invoiceVoucherType: column('InvVoTp', 'integer', code),
     invoiceSeriesFirst: column('InvVoFrNo', 'integer'),
     invoiceSeriesLast: column('InvVoToNo', 'integer'),
     kidAlgorithm: column('KidAlg', 'text'),
-    kidInvoiceDigits: column('KidInvDig', 'integer'),
-    kidCustomerDigits: column('KidCustDig', 'integer'),
+    kidInvoiceDigits: column('KidInvDig', 'integer', code),
+    kidCustomerDigits: column('KidCustDig', 'integer', code),
   }),
   customerTransaction: vbTable('CustTr', 'customer transactions of updated batches', {
     customerNumber: column('CustNo', 'integer'),
@@ -143,8 +157,8 @@ export const DEFAULT_SCHEMA = {
     invoiceNumber: column('InvoNo', 'text'),
     dueDate: column('DueDt', 'integer'),
     kid: column('CID', 'text', { minLength: 25 }),
-    amount: column('Am', 'decimal'),
-    paidStatus: column('PdSt', 'integer'),
+    amount: column('Am', 'decimal', amount),
+    paidStatus: column('PdSt', 'integer', code),
   }),
   openEntry: vbTable('CustOpen', 'open customer entries', {
     customerNumber: column('CustNo', 'integer'),
@@ -152,9 +166,9 @@ export const DEFAULT_SCHEMA = {
     invoiceNumber: column('InvoNo', 'text'),
     dueDate: column('DueDt', 'integer'),
     kid: column('CID', 'text', { minLength: 25 }),
-    amount: column('Am', 'decimal'),
-    restAmount: column('RestAm', 'decimal'),
-    paidStatus: column('PdSt', 'integer'),
+    amount: column('Am', 'decimal', amount),
+    restAmount: column('RestAm', 'decimal', amount),
+    paidStatus: column('PdSt', 'integer', code),
   }),
   attachment: vbTable('VoDoc', 'documents attached to vouchers', {
     documentNumber: column('DocNo', 'integer'),
@@ -168,7 +182,7 @@ export const DEFAULT_SCHEMA = {
     customerNumber: column('CustNo', 'text', { minLength: 20 }),
     voucherNumber: column('VoNo', 'integer'),
     batchNumber: column('BndNo', 'integer'),
-    totalOre: column('TotalOre', 'integer'),
+    totalOre: column('TotalOre', 'integer', { integerWidth: 'bigint' }),
     contentSha256: column('ContentSha256', 'text', { minLength: 64 }),
     documentNumber: column('DocNo', 'integer'),
     documentSha256: column('DocSha256', 'text', { minLength: 64 }),
@@ -192,6 +206,18 @@ export const DEFAULT_SCHEMA = {
 } satisfies Record<string, TableSpec>;
 
 type DefaultSchema = typeof DEFAULT_SCHEMA;
+
+/**
+ * Column keys of the primary keys and unique indexes of the import's own tables: its SQL relies on them to keep
+ * one voucher per invoice, one batch per client and run date, one counter per series, and distinct voucher numbers.
+ */
+export const IMPORT_UNIQUE_KEYS: {
+  readonly [K in TableKey]?: ReadonlyArray<ReadonlyArray<keyof DefaultSchema[K]['columns'] & string>>;
+} = {
+  voucherKey: [['client', 'invoiceNumber', 'customerNumber'], ['voucherNumber']],
+  batchRun: [['client', 'runDate']],
+  voucherSeries: [['firstNumber']],
+};
 
 /** Logical name of a table, such as `voucherLine`. */
 export type TableKey = keyof DefaultSchema;
@@ -251,7 +277,12 @@ export function resolveSchema(overrides: SchemaNameOverrides = {}): Record<Table
         throw new SchemaNameError(`${key}.${columnKey}`, tableOverrides[columnKey], `table ${key} has no such column.`);
       }
     }
-    resolved[key] = { ...spec, name: checkedName(`${key}.table`, tableOverrides.table) ?? spec.name, columns };
+    resolved[key] = {
+      ...spec,
+      name: checkedName(`${key}.table`, tableOverrides.table) ?? spec.name,
+      columns,
+      uniqueKeys: IMPORT_UNIQUE_KEYS[key],
+    };
   }
   return resolved;
 }

@@ -1,21 +1,33 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Database, SQLite3Error } from 'node-sqlite3-wasm';
 import { SQLITE_DIALECT, type SqlDialect } from './dialect';
 import { VbConnectionError, VbQueryError } from './errors';
 import { parametersUsedBy, type SqlExecutor, type SqlParams, type SqlRunner, type SqlValue } from './sql-executor';
-import { AsyncMutex, breakStaleLock, isBusyError, mutexForFile, refreshLock } from './sqlite-locking';
+import {
+  AsyncMutex,
+  breakStaleLock,
+  isBusyError,
+  lockAgeMs,
+  lockDirectoryOf,
+  LockOwnership,
+  mutexForFile,
+  refreshLock,
+  rollBackUnlockedJournal,
+} from './sqlite-locking';
 
 /** Options of {@link SqliteExecutor}. */
 export interface SqliteExecutorOptions {
   /**
    * How long a statement or the start of a transaction retries while another connection holds the database lock.
-   * @default 10 000 ms
+   * @default `staleLockMs` plus 15 000 ms, so that a lock left by a killed process is taken over before the wait ends
    */
   busyTimeoutMs?: number;
   /**
-   * Age after which a lock directory counts as left behind by a killed process and is removed.
+   * Age after which a lock directory counts as left behind by a killed process: it is taken over, the journal that
+   * the process left is rolled back, and the directory is removed. A transaction refreshes its lock every third of
+   * this age.
    * @default 30 000 ms
    */
   staleLockMs?: number;
@@ -27,6 +39,8 @@ export interface SqliteExecutorOptions {
 
 const FIRST_BACKOFF_MS = 2;
 const MAX_BACKOFF_MS = 50;
+const DEFAULT_STALE_LOCK_MS = 30_000;
+const BUSY_TIMEOUT_BEYOND_STALE_LOCK_MS = 15_000;
 
 /**
  * A {@link SqlExecutor} on a SQLite file through node-sqlite3-wasm, which is synchronous and fails with
@@ -38,7 +52,7 @@ export class SqliteExecutor implements SqlExecutor {
   readonly dialect: SqlDialect = SQLITE_DIALECT;
   readonly target: string;
   private readonly file: string;
-  private readonly db: Database;
+  private db: Database;
   private readonly mutex: AsyncMutex;
   private readonly busyTimeoutMs: number;
   private readonly staleLockMs: number;
@@ -49,19 +63,16 @@ export class SqliteExecutor implements SqlExecutor {
   constructor(file: string, options: SqliteExecutorOptions = {}) {
     this.file = resolve(file);
     this.target = this.file;
-    this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
-    this.staleLockMs = options.staleLockMs ?? 30_000;
+    this.staleLockMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
+    this.busyTimeoutMs = options.busyTimeoutMs ?? this.staleLockMs + BUSY_TIMEOUT_BEYOND_STALE_LOCK_MS;
     this.onStaleLockBroken = options.onStaleLockBroken ?? (() => undefined);
     this.mutex = mutexForFile(this.file);
 
     if (options.create) mkdirSync(dirname(this.file), { recursive: true });
-    try {
-      this.db = new Database(this.file, { fileMustExist: !options.create });
-    } catch (error) {
-      throw new VbConnectionError(`Cannot open the SQLite database ${this.file}: ${messageOf(error)}`, false, null, {
-        cause: error,
-      });
+    if (existsSync(this.file)) {
+      this.recover(() => rollBackUnlockedJournal(this.file));
     }
+    this.db = this.openDatabase(!options.create);
   }
 
   get statementCount(): number {
@@ -79,25 +90,44 @@ export class SqliteExecutor implements SqlExecutor {
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       await this.withBusyRetry(() => this.db.exec('BEGIN IMMEDIATE'));
-      const refresher = setInterval(() => refreshLock(this.file), Math.max(100, this.staleLockMs / 3));
+      let ownership: LockOwnership;
+      try {
+        ownership = LockOwnership.take(this.file);
+      } catch (error) {
+        this.db.exec('ROLLBACK');
+        throw new VbConnectionError(
+          `Cannot mark the lock of SQLite database ${this.file}: ${messageOf(error)}`,
+          true,
+          null,
+          {
+            cause: error,
+          },
+        );
+      }
+      const refresher = setInterval(() => {
+        if (ownership.isHeld()) refreshLock(this.file);
+      }, this.refreshIntervalMs);
       refresher.unref();
 
-      // The transaction holds the lock directory, so BUSY inside it means something else broke the lock.
       const tx: SqlRunner = {
         dialect: this.dialect,
         query: async <R extends object>(sql: string, params?: SqlParams) =>
-          this.insideTransaction(() => this.runQuery<R>(sql, params)),
-        execute: async (sql: string, params?: SqlParams) => this.insideTransaction(() => this.runExecute(sql, params)),
+          this.insideTransaction(ownership, () => this.runQuery<R>(sql, params)),
+        execute: async (sql: string, params?: SqlParams) =>
+          this.insideTransaction(ownership, () => this.runExecute(sql, params)),
       };
       try {
         const result = await fn(tx);
+        if (!ownership.isHeld()) throw this.lockLostError();
         this.db.exec('COMMIT');
         return result;
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (!ownership.isHeld()) this.abandonConnection();
+        else if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw error;
       } finally {
         clearInterval(refresher);
+        ownership.release();
       }
     });
   }
@@ -121,6 +151,52 @@ export class SqliteExecutor implements SqlExecutor {
     return this.mutex.runExclusive(work);
   }
 
+  private get refreshIntervalMs(): number {
+    return Math.max(100, this.staleLockMs / 3);
+  }
+
+  private openDatabase(fileMustExist: boolean): Database {
+    try {
+      return new Database(this.file, { fileMustExist });
+    } catch (error) {
+      throw new VbConnectionError(`Cannot open the SQLite database ${this.file}: ${messageOf(error)}`, false, null, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Replaces the connection of a transaction that lost its lock, without closing it. Closing would roll the
+   * transaction back: that writes its journal's pages into the file, deletes the journal file and removes the lock
+   * directory, and all three may now belong to another connection. The abandoned connection keeps its file handles
+   * until the process ends.
+   */
+  private abandonConnection(): void {
+    this.db = this.openDatabase(true);
+  }
+
+  private lockLostError(): VbConnectionError {
+    return new VbConnectionError(
+      `The transaction on SQLite database ${this.file} lost its lock: another process took it over after it was not ` +
+        `refreshed for ${this.staleLockMs} ms (was this process paused?). Nothing of the transaction was committed.`,
+      true,
+    );
+  }
+
+  /** Runs a journal recovery, reporting a failure as a connection error that names the file. */
+  private recover<T>(recovery: () => T): T {
+    try {
+      return recovery();
+    } catch (error) {
+      throw new VbConnectionError(
+        `Cannot roll back the journal that a killed process left on SQLite database ${this.file}: ${messageOf(error)}`,
+        true,
+        null,
+        { cause: error },
+      );
+    }
+  }
+
   private async withBusyRetry<T>(statement: () => T): Promise<T> {
     const started = Date.now();
     let backoffMs = FIRST_BACKOFF_MS;
@@ -129,28 +205,43 @@ export class SqliteExecutor implements SqlExecutor {
         return statement();
       } catch (error) {
         if (!isBusyError(error)) throw error;
-        if (breakStaleLock(this.file, this.staleLockMs)) {
+        if (this.recover(() => breakStaleLock(this.file, this.staleLockMs)) !== null) {
           this.onStaleLockBroken(this.file);
           continue;
         }
-        if (Date.now() - started >= this.busyTimeoutMs) {
-          throw new VbConnectionError(
-            `SQLite database ${this.file} stayed locked by another connection for ${this.busyTimeoutMs} ms.`,
-            true,
-            null,
-            { cause: error },
-          );
-        }
+        if (Date.now() - started >= this.busyTimeoutMs) throw this.busyTimeoutError(error);
         await sleep(backoffMs + Math.random() * backoffMs);
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
       }
     }
   }
 
-  private insideTransaction<T>(statement: () => T): T {
+  private busyTimeoutError(cause: unknown): VbConnectionError {
+    const ageMs = lockAgeMs(this.file);
+    let holder = '';
+    if (ageMs !== null) {
+      holder =
+        ageMs >= 2 * this.refreshIntervalMs
+          ? ` Its lock directory ${lockDirectoryOf(this.file)} was last refreshed ${ageMs} ms ago, so it looks left ` +
+            `behind by a killed or paused process. It is taken over once it is ${this.staleLockMs} ms old.`
+          : ` Its lock directory ${lockDirectoryOf(this.file)} was created or refreshed ${ageMs} ms ago, so a running ` +
+            'connection has it.';
+    }
+    return new VbConnectionError(
+      `SQLite database ${this.file} stayed locked by another connection for ${this.busyTimeoutMs} ms.${holder}`,
+      true,
+      null,
+      { cause },
+    );
+  }
+
+  /** Runs a statement of a transaction, after checking that another process has not taken over the lock. */
+  private insideTransaction<T>(ownership: LockOwnership, statement: () => T): T {
+    if (!ownership.isHeld()) throw this.lockLostError();
     try {
       return statement();
     } catch (error) {
+      // The transaction holds the lock directory, so BUSY inside it means something else broke the lock.
       if (!isBusyError(error)) throw error;
       throw new VbConnectionError(`SQLite database ${this.file} was locked inside a transaction.`, true, null, {
         cause: error,

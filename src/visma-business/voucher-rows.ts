@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AccountType, type Voucher, type VoucherLine } from '../domain/voucher';
 import { InvalidVoucherError } from './errors';
+import { DEFAULT_SCHEMA, type ColumnSpec } from './schema-names';
 import type { SqlParams } from './sql-executor';
 import { oreToKroner, toVbDate, toVbInteger } from './vb-values';
 
@@ -35,10 +36,14 @@ const MINOR_UNIT_DIGITS: Record<string, number> = {
   VND: 0,
 };
 
+/** Characters of a too long value that an error message shows. */
+const SHOWN_CHARACTERS = 40;
+
 /**
  * Checks that `voucher` can be written as it is, and converts it to row values. The lines must be numbered 1 to n,
  * balance to the øre, and carry the customer of the key on at least one customer line. Customer lines must carry
- * the invoice number of the key.
+ * the invoice number of the key. Text values must fit the column widths of the schema names, which SQL Server
+ * enforces and SQLite does not.
  *
  * @throws InvalidVoucherError naming the line and the value that is wrong.
  */
@@ -48,6 +53,10 @@ export function toVoucherRows(voucher: Voucher): VoucherRows {
   if (!key.client.trim() || !key.invoiceNumber.trim() || !key.customerNumber.trim()) {
     throw invalid('client, invoice number and customer number must all be set.');
   }
+  const keyColumns = DEFAULT_SCHEMA.voucherKey.columns;
+  checkWidth('client', key.client, DEFAULT_SCHEMA.voucherKey.name, keyColumns.client, invalid);
+  checkWidth('invoice number', key.invoiceNumber, DEFAULT_SCHEMA.voucherKey.name, keyColumns.invoiceNumber, invalid);
+  checkWidth('customer number', key.customerNumber, DEFAULT_SCHEMA.voucherKey.name, keyColumns.customerNumber, invalid);
   if (!Number.isSafeInteger(voucher.voucherType) || voucher.voucherType <= 0) {
     throw invalid(`voucher type ${voucher.voucherType} is not a positive integer.`);
   }
@@ -69,6 +78,11 @@ export function toVoucherRows(voucher: Voucher): VoucherRows {
       );
     }
     const row = toLineRow(line, voucherDate, valueDate, invalid);
+    const lineColumns: Readonly<Record<string, ColumnSpec>> = DEFAULT_SCHEMA.voucherLine.columns;
+    for (const [columnKey, value] of Object.entries(row)) {
+      if (typeof value !== 'string') continue;
+      checkWidth(`line ${line.lineNumber}:`, value, DEFAULT_SCHEMA.voucherLine.name, lineColumns[columnKey], invalid);
+    }
     if (line.side === 'debit') debitOre += line.amountOre;
     else creditOre += line.amountOre;
     if (line.accountType === AccountType.Customer) {
@@ -91,6 +105,22 @@ export function toVoucherRows(voucher: Voucher): VoucherRows {
   if (customerLines === 0) throw invalid(`no line is for customer ${key.customerNumber} (account type 1).`);
 
   return { voucherDate, valueDate, lines, totalOre, contentSha256: contentSha256(voucher) };
+}
+
+/** @throws InvalidVoucherError when `value` is longer than the width that the import needs from `column`. */
+function checkWidth(
+  what: string,
+  value: string,
+  table: string,
+  column: ColumnSpec,
+  invalid: (problem: string) => InvalidVoucherError,
+): void {
+  if (column.minLength === undefined || value.length <= column.minLength) return;
+  const shown = `${value.slice(0, SHOWN_CHARACTERS)}...`;
+  throw invalid(
+    `${what} ${JSON.stringify(shown)} has ${value.length} characters, more than the ${column.minLength} of ` +
+      `column ${table}.${column.name}.`,
+  );
 }
 
 function toLineRow(

@@ -1,4 +1,4 @@
-import { VoucherSeriesExhaustedError } from './errors';
+import { VoucherSeriesConflictError, VoucherSeriesExhaustedError } from './errors';
 import type { SchemaNames } from './schema-names';
 import type { SqlRunner } from './sql-executor';
 import { toNumber } from './vb-values';
@@ -21,39 +21,50 @@ export class InvalidVoucherSeriesError extends Error {
 /**
  * Takes the next free number of `series` inside the caller's transaction. The counter row is read with the
  * dialect's lock hint (SQLite transactions hold the database write lock), so concurrent writers wait for each
- * other and never get the same number. The counter starts above the highest number of the range already in a
- * waiting batch or in the customer transactions, so that numbers written before the import keeps a counter are
- * not taken again.
+ * other and never get the same number. A new counter starts above the highest number of the range that a waiting
+ * batch, a customer transaction or an imported invoice uses. So numbers used before the counter existed, or by
+ * another series over the same range, are not taken again.
  *
  * @throws VoucherSeriesExhaustedError when every number of the series is taken.
+ * @throws VoucherSeriesConflictError when the counter's next number is used already, because another series
+ *   overlaps this one or a voucher was written in its range without the counter.
  */
 export async function takeVoucherNumber(tx: SqlRunner, names: SchemaNames, series: VoucherSeries): Promise<number> {
   const valid = Number.isSafeInteger(series.first) && Number.isSafeInteger(series.last);
   if (!valid || series.first < 1 || series.first > series.last) throw new InvalidVoucherSeriesError(series);
-  const { voucherSeries: counter, voucherLine: line, customerTransaction: posted } = names;
+  const { voucherSeries: counter, voucherLine: line, customerTransaction: posted, voucherKey: key } = names;
 
-  const rows = await tx.query<{ nextNumber: unknown }>(
-    `SELECT ${counter.nextNumber} AS nextNumber FROM ${counter.table} ${tx.dialect.lockForUpdate}
-     WHERE ${counter.firstNumber} = @first`,
+  const rows = await tx.query<{ nextNumber: unknown; taken: unknown }>(
+    `SELECT c.${counter.nextNumber} AS nextNumber,
+       CASE WHEN EXISTS (SELECT 1 FROM ${key.table} k WHERE k.${key.voucherNumber} = c.${counter.nextNumber})
+         OR EXISTS (SELECT 1 FROM ${line.table} w WHERE w.${line.voucherNumber} = c.${counter.nextNumber})
+         OR EXISTS (SELECT 1 FROM ${posted.table} t WHERE t.${posted.voucherNumber} = c.${counter.nextNumber})
+       THEN 1 ELSE 0 END AS taken
+     FROM ${counter.table} c ${tx.dialect.lockForUpdate}
+     WHERE c.${counter.firstNumber} = @first`,
     { first: series.first },
   );
 
   let voucherNumber: number;
   if (rows.length > 0) {
     voucherNumber = toNumber(rows[0].nextNumber);
+    if (voucherNumber <= series.last && toNumber(rows[0].taken) > 0) {
+      throw new VoucherSeriesConflictError(series.first, series.last, voucherNumber);
+    }
   } else {
-    const [{ highestWaiting, highestPosted }] = await tx.query<{ highestWaiting: unknown; highestPosted: unknown }>(
+    const [highest] = await tx.query<{ waiting: unknown; posted: unknown; imported: unknown }>(
       `SELECT
          (SELECT MAX(${line.voucherNumber}) FROM ${line.table}
-          WHERE ${line.voucherNumber} BETWEEN @first AND @last) AS highestWaiting,
+          WHERE ${line.voucherNumber} BETWEEN @first AND @last) AS waiting,
          (SELECT MAX(${posted.voucherNumber}) FROM ${posted.table}
-          WHERE ${posted.voucherNumber} BETWEEN @first AND @last) AS highestPosted`,
+          WHERE ${posted.voucherNumber} BETWEEN @first AND @last) AS posted,
+         (SELECT MAX(${key.voucherNumber}) FROM ${key.table}
+          WHERE ${key.voucherNumber} BETWEEN @first AND @last) AS imported`,
       { first: series.first, last: series.last },
     );
     voucherNumber = Math.max(
       series.first,
-      highestWaiting === null ? 0 : toNumber(highestWaiting) + 1,
-      highestPosted === null ? 0 : toNumber(highestPosted) + 1,
+      ...[highest.waiting, highest.posted, highest.imported].map((used) => (used === null ? 0 : toNumber(used) + 1)),
     );
   }
   if (voucherNumber > series.last) throw new VoucherSeriesExhaustedError(series.first, series.last);

@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import { ClientRegistry, createClientRegistry } from '../activities/client-registry';
 import type { ClientsFile } from '../config/clients-file';
 import type { PmLogger } from '../project-management/logger';
+import type { SqlExecutor } from '../visma-business/sql-executor';
 
 /** Options of {@link createJournalWorker}. */
 export interface JournalWorkerOptions {
@@ -16,6 +17,8 @@ export interface JournalWorkerOptions {
   logger?: PmLogger;
   /** Environment the secrets are read from. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Wraps each client's Visma Business executor; the chaos test injects faults with it. */
+  wrapExecutor?: (executor: SqlExecutor, client: string) => SqlExecutor;
 }
 
 /** A worker with the resources it opened, which {@link JournalWorker.close} releases. */
@@ -30,7 +33,11 @@ export interface JournalWorker {
  * the activities over each client's PM and Visma Business.
  */
 export async function createJournalWorker(options: JournalWorkerOptions): Promise<JournalWorker> {
-  const registry = createClientRegistry(options.config, { logger: options.logger, env: options.env });
+  const registry = createClientRegistry(options.config, {
+    logger: options.logger,
+    env: options.env,
+    wrapExecutor: options.wrapExecutor,
+  });
   const taskQueue = options.config.temporal.taskQueue;
   try {
     const worker = await Worker.create({

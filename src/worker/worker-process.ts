@@ -1,18 +1,24 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
-import { loadClientsFile } from '../config/load-config';
+import { NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { ConfigError, loadClientsFile } from '../config/load-config';
 import { temporalConnectionOptions } from '../config/temporal-connection';
+import { chaosExecutorWrapper, CHAOS_SQL_ENV } from '../sandbox/chaos/fault-injecting-executor';
 import { createJsonLogger } from './json-logger';
 import { createJournalWorker } from './journal-worker';
+
+/** Environment variable with the worker's log level: TRACE, DEBUG, INFO (the default), WARN or ERROR. */
+export const LOG_LEVEL_ENV = 'JOURNAL_IMPORT_LOG_LEVEL';
+
+const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /**
  * Runs the worker until SIGINT or SIGTERM: Temporal's runtime catches both, stops polling and lets running
  * activities finish within the shutdown grace time. Logs are JSON lines on stdout; Prometheus metrics are served
  * on the clients file's `metricsAddress` when it is set.
  */
-export async function runWorkerProcess(configFile: string): Promise<void> {
+export async function runWorkerProcess(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadClientsFile(configFile);
-  const logger = createJsonLogger('INFO');
+  const logger = createJsonLogger(logLevel(env));
   Runtime.install({
     logger,
     shutdownSignals: ['SIGINT', 'SIGTERM'],
@@ -31,7 +37,18 @@ export async function runWorkerProcess(configFile: string): Promise<void> {
     error: (message: string, fields?: Record<string, unknown>) => logger.error(message, fields),
   };
 
-  const journal = await createJournalWorker({ config, connection: nativeConnection, client, logger: pmLogger });
+  // Test-only: the chaos test sets this variable to make seeded statements fail; see fault-injecting-executor.ts.
+  const wrapExecutor = chaosExecutorWrapper(env, (fault) => logger.warn('injected SQL fault', { ...fault }));
+  if (wrapExecutor) logger.warn(`${CHAOS_SQL_ENV} is set: SQL statements fail on purpose, for the chaos test only`);
+
+  const journal = await createJournalWorker({
+    config,
+    connection: nativeConnection,
+    client,
+    logger: pmLogger,
+    env,
+    wrapExecutor,
+  });
   logger.info('worker started', {
     taskQueue: config.temporal.taskQueue,
     namespace: config.temporal.namespace,
@@ -46,4 +63,15 @@ export async function runWorkerProcess(configFile: string): Promise<void> {
     await nativeConnection.close();
     logger.info('worker stopped');
   }
+}
+
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+  const value = env[LOG_LEVEL_ENV]?.trim().toUpperCase();
+  if (!value) return 'INFO';
+  if (!LOG_LEVELS.includes(value as LogLevel)) {
+    throw new ConfigError(
+      `${LOG_LEVEL_ENV}=${JSON.stringify(env[LOG_LEVEL_ENV])} is invalid; expected ${LOG_LEVELS.join(', ')}`,
+    );
+  }
+  return value as LogLevel;
 }

@@ -3,9 +3,15 @@ import type { JournalActivities } from '../activities/contracts';
 import { workflowTimeIso, workflowTimeMs } from './clock';
 import { stopSyncSignal, syncNowSignal, SyncProgress, syncProgressQuery } from './definitions';
 
-const { listChangedInvoices, startInvoiceWorkflows } = proxyActivities<JournalActivities>({
+const { listChangedInvoices } = proxyActivities<JournalActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+// Heartbeats after each start, so that a worker crash delays the discovery of new invoices by half a minute only.
+const { startInvoiceWorkflows } = proxyActivities<JournalActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 

@@ -48,6 +48,7 @@ export interface InvoiceProgress {
 /** Payload of `refreshStatus`: who asked, and for the status sweep, what it saw. */
 export interface RefreshStatusRequest {
   by?: string;
+  reason?: string;
   /** Status the sweep read, for the history; the workflow reads the status itself. */
   status?: string;
   /** Remaining amount in øre that the sweep read. */

@@ -134,6 +134,9 @@ class InvoiceRun {
       attention: null,
       adminActions: carried?.adminActions ?? [],
     };
+    if (!carried && input.approvedBy) {
+      this.recordAdminAction('import', input.approvedBy);
+    }
   }
 
   registerHandlers(): void {
@@ -298,7 +301,7 @@ class InvoiceRun {
       if (reading.status === LedgerStatus.Paid) return;
 
       if (this.shouldContinueAsNew()) {
-        await condition(allHandlersFinished);
+        await this.settleHandlers(() => this.reimportDuringWatch());
         await continueAsNew<typeof invoiceWorkflow>({ ...this.input, carried: this.carriedState() });
       }
 
@@ -411,6 +414,18 @@ class InvoiceRun {
     return this.key !== null;
   }
 
+  /**
+   * Waits until every signal and update handler has finished. A re-import update waits for this loop to carry it
+   * out, so pending ones are handed to `resolve` first; waiting for them instead would never end.
+   */
+  private async settleHandlers(resolve: () => Promise<void>): Promise<void> {
+    for (;;) {
+      while (this.reimports.length > 0) await resolve();
+      await condition(() => allHandlersFinished() || this.reimports.length > 0);
+      if (this.reimports.length === 0) return;
+    }
+  }
+
   private failPendingReimports(failure: { type: string; message: string }): void {
     for (const request of this.reimports.splice(0)) {
       request.failure = failure;
@@ -509,11 +524,12 @@ class InvoiceRun {
   }
 
   private async finish(): Promise<InvoiceWorkflowResult> {
-    this.failPendingReimports({
-      type: REIMPORT_REJECTED,
-      message: `Invoice ${this.input.invoiceNumber}: the workflow ended before the re-import could run; run it again`,
-    });
-    await condition(allHandlersFinished);
+    await this.settleHandlers(async () =>
+      this.failPendingReimports({
+        type: REIMPORT_REJECTED,
+        message: `Invoice ${this.input.invoiceNumber}: the workflow ended before the re-import could run; run it again`,
+      }),
+    );
     const attention = this.progress.attention;
     return {
       status: this.progress.status,

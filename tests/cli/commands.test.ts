@@ -72,8 +72,32 @@ describe('journal-import kid', () => {
     expect(checked.stdout).toContain('10023100026');
   });
 
+  test('wrong digit shows layout KID', () => {
+    const checked = run('kid', 'check', '10023100019', '--invoice', '10023', '--customer', '10002');
+
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toContain('the KID of invoice 10023 for customer 10002 is 10023100026');
+    expect(checked.stdout).not.toContain('10023100018');
+  });
+
+  test('one character is singular', () => {
+    const checked = run('kid', 'check', '5');
+
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toContain('has 1 character, but a KID has 2 to 25');
+  });
+
+  test('MOD10 dash hints MOD11', () => {
+    const checked = run('kid', 'check', '1002410001-');
+
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toContain("a KID ending in '-' may be a MOD11 KID");
+  });
+
   test.each<[string, string[]]>([
     ['missing KID', ['kid', 'check']],
+    ['invoice width without invoice', ['kid', 'check', '10023100018', '--invoice-digits', '9']],
+    ['customer width without customer', ['kid', 'check', '10023100018', '--customer-digits', '10']],
     ['unknown algorithm', ['kid', 'check', '10023100018', '--algorithm', 'mod12']],
     ['letters in invoice', ['kid', 'make', '--invoice', '10O23', '--customer', '10001']],
     ['missing customer', ['kid', 'make', '--invoice', '10023']],
@@ -134,6 +158,64 @@ describe('journal-import preview', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invoice 10023: row 1 (product KONS-SENIOR) has VAT rate 14 %');
     expect(result.stdout).toBe('');
+  });
+
+  test.each<[string, (invoice: { invoice: Record<string, unknown>; rows: Record<string, unknown>[] }) => void, string]>(
+    [
+      [
+        'total off by one øre',
+        (file) => {
+          file.invoice.totalExcludingTax = { amount: 25035.01, currencyCode: 'NOK' };
+          file.invoice.totalIncludingTax = { amount: 30792.26, currencyCode: 'NOK' };
+        },
+        'Invoice 10023: totalExcludingTax is 25035.01 NOK in Project Management, but the rows sum to 25035.00 NOK',
+      ],
+      [
+        'totals that disagree',
+        (file) => {
+          file.invoice.totalIncludingTax = { amount: 30792.26, currencyCode: 'NOK' };
+        },
+        'totalExcludingTax 25035.00 NOK plus totalTax 5757.25 NOK is 30792.25 NOK',
+      ],
+      [
+        'impossible date',
+        (file) => {
+          file.invoice.date = '2025-02-30';
+        },
+        'Invoice 10023: date is not a real calendar date',
+      ],
+      [
+        'huge quantity',
+        (file) => {
+          file.rows[0].quantity = 1e300;
+        },
+        'Invoice 10023: row 1 quantity "10000000000000000000…" (301 characters) is too large to post',
+      ],
+    ],
+  )('rejected invoice: %s', (name, change, message) => {
+    const invoice = JSON.parse(readFileSync(invoiceFile, 'utf8'));
+    change(invoice);
+    const file = join(tempDir, `${name.replace(/\W+/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(invoice));
+
+    const result = run('preview', '--invoice-file', file, '--posting-file', postingFile);
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.length).toBeLessThan(400);
+    expect(result.stdout).toBe('');
+  });
+
+  test('inconsistent posting file exits 1', () => {
+    const posting = JSON.parse(readFileSync(postingFile, 'utf8'));
+    posting.vatCodes['3'].code = '99';
+    const file = join(tempDir, 'posting-code-99.json');
+    writeFileSync(file, JSON.stringify(posting));
+
+    const result = run('preview', '--invoice-file', invoiceFile, '--posting-file', file);
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('is "99", but the VAT code is keyed "3"');
   });
 
   test('invalid invoice file exits 1', () => {

@@ -36,6 +36,19 @@ describe('SQL Server executor without a server', () => {
     expect((error as VbConnectionError).message).not.toContain(PASSWORD);
   });
 
+  test('connects anew after a failure', async () => {
+    const executor = new MssqlExecutor({ connectionString, database: 'F0001', connectionTimeoutMs: 2_000 });
+
+    const first = await executor.query('SELECT 1 AS one').catch((caught: unknown) => caught);
+    const second = await executor.query('SELECT 1 AS one').catch((caught: unknown) => caught);
+    await executor.close();
+
+    expect((first as VbConnectionError).retryable).toBe(true);
+    expect(second).toBeInstanceOf(VbConnectionError);
+    expect((second as VbConnectionError).retryable).toBe(true);
+    expect((second as VbConnectionError).message).toContain('connection failed');
+  });
+
   test('check command hides the password', () => {
     const result = spawnSync(
       process.execPath,

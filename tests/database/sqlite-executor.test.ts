@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VbConnectionError } from '../../src/visma-business/errors';
@@ -88,6 +88,7 @@ describe('SQLite executor', () => {
 
       expect(error).toBeInstanceOf(VbConnectionError);
       expect((error as VbConnectionError).retryable).toBe(true);
+      expect((error as VbConnectionError).message).toContain('so a running connection has it');
     } finally {
       holder.child.kill('SIGKILL');
       await exited(holder.child);
@@ -112,6 +113,39 @@ describe('SQLite executor', () => {
     expect(broken).toEqual([file]);
     expect(items).toBe(1);
     expect(integrity).toBe('ok');
+  });
+
+  test('busy error names left-behind lock', async () => {
+    const holder = startLockHolder(file, null);
+    await holder.locked;
+    holder.child.kill('SIGKILL');
+    await exited(holder.child);
+    const lastRefreshed = new Date(Date.now() - 50_000);
+    utimesSync(`${file}.lock`, lastRefreshed, lastRefreshed);
+    const impatient = new SqliteExecutor(file, { staleLockMs: 60_000, busyTimeoutMs: 200 });
+
+    const error = await countItems(impatient).catch((caught: unknown) => caught);
+    await impatient.close();
+
+    expect(error).toBeInstanceOf(VbConnectionError);
+    expect((error as VbConnectionError).message).toContain('looks left behind by a killed or paused process');
+    expect((error as VbConnectionError).message).toContain(`${file}.lock`);
+  });
+
+  test('default wait outlasts stale lock', async () => {
+    const holder = startLockHolder(file, null);
+    await holder.locked;
+    holder.child.kill('SIGKILL');
+    await exited(holder.child);
+    // The lock turns stale 11 s after the holder took it, later than a 10 s wait would last.
+    const waiting = new SqliteExecutor(file, { staleLockMs: 11_000 });
+
+    const started = Date.now();
+    const items = await countItems(waiting);
+    await waiting.close();
+
+    expect(items).toBe(1);
+    expect(Date.now() - started).toBeGreaterThan(9_000);
   });
 
   test('failed transaction rolls back', async () => {

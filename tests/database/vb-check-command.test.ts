@@ -29,6 +29,21 @@ async function alter(file: string, statement: string): Promise<void> {
   }
 }
 
+/** Recreates `table` with the column definitions of its CREATE statement replaced, keeping no rows. */
+async function retype(file: string, table: string, replacements: Array<[string, string]>): Promise<void> {
+  const executor = new SqliteExecutor(file);
+  try {
+    const [{ sql }] = await executor.query<{ sql: string }>('SELECT sql FROM sqlite_schema WHERE name = @table', {
+      table,
+    });
+    const changed = replacements.reduce((statement, [from, to]) => statement.replace(from, to), sql);
+    await executor.execute(`DROP TABLE ${table}`);
+    await executor.execute(changed);
+  } finally {
+    await executor.close();
+  }
+}
+
 describe('vb check command', () => {
   let directory: string;
   let sandbox: string;
@@ -75,6 +90,27 @@ describe('vb check command', () => {
     expect(withOverride.status).toBe(0);
   });
 
+  test('wrong types and indexes are named', async () => {
+    const copy = join(directory, 'wrong-types.sqlite');
+    copyFileSync(sandbox, copy);
+    await retype(copy, 'WaVo', [
+      [' Am DECIMAL(28, 6)', ' Am DECIMAL(10,0)'],
+      ['VoNo INTEGER', 'VoNo TINYINT'],
+    ]);
+    await retype(copy, 'CustOpen', [['PdSt INTEGER', 'PdSt POINT']]);
+    await retype(copy, 'CustTr', [['CID NVARCHAR(30)', 'CID']]);
+    await alter(copy, 'DROP INDEX JiVoucherKey_VoNo');
+
+    const { status, output } = runCli('vb', 'check', '--sqlite', copy);
+
+    expect(status).not.toBe(0);
+    expect(output).toContain('Column WaVo.Am is DECIMAL(10,0) with 0 decimals: expected at least 2');
+    expect(output).toContain('Column WaVo.VoNo is TINYINT, too narrow for its values');
+    expect(output).toContain('Unexpected type of column CustOpen.PdSt: found POINT');
+    expect(output).toContain('Unexpected type of column CustTr.CID: found (no declared type)');
+    expect(output).toContain('Missing unique index on JiVoucherKey (VoNo)');
+  });
+
   test('missing database file fails', () => {
     const { status, output } = runCli('vb', 'check', '--sqlite', join(directory, 'absent.sqlite'));
 
@@ -90,13 +126,14 @@ describe('vb check command', () => {
         columnName: column.name,
         dataType:
           column.kind === 'integer'
-            ? 'int'
+            ? (column.integerWidth ?? 'int')
             : column.kind === 'decimal'
               ? 'decimal'
               : column.kind === 'text'
                 ? 'nvarchar'
                 : 'varbinary',
         maxLength: column.kind === 'text' ? 255 : null,
+        numericScale: column.kind === 'decimal' ? 6 : null,
       })),
     );
     const amount = catalogue.find((entry) => entry.tableName === 'WAVO' && entry.columnName === 'Am');

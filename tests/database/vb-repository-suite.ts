@@ -1,12 +1,13 @@
 import { PaidStatus } from '../../src/domain/ledger';
 import type { VoucherKey } from '../../src/domain/voucher';
-import { SimulatedAccountant } from '../../src/sandbox/accountant';
+import { PaymentRejectedError, SimulatedAccountant } from '../../src/sandbox/accountant';
 import { SEED_COMPANY } from '../../src/sandbox/seed-catalogue';
 import {
   AttachmentRejectedError,
   InvalidVoucherError,
   VoucherAlreadyPostedError,
   VoucherNotFoundError,
+  VoucherSeriesConflictError,
   VoucherSeriesExhaustedError,
 } from '../../src/visma-business/errors';
 import { VismaBusinessRepository } from '../../src/visma-business/repository';
@@ -18,7 +19,15 @@ import { startWriterProcess } from './vb-writer-processes';
 
 const RUN_DATE = '2025-03-03';
 const MAX_PDF_BYTES = 1_000_000;
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+const PDF = Buffer.from(
+  '%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\nstartxref\n9\n%%EOF\n',
+  'latin1',
+);
+
+/** Returns the first number of a voucher series of 100 numbers that no other test run is likely to use. */
+function unusedSeriesStart(): number {
+  return 800_000_000 + Math.floor(Math.random() * 900_000) * 100;
+}
 
 /**
  * Defines the repository tests against the database that `prepare` sets up: a SQLite file in every run, and SQL
@@ -45,6 +54,15 @@ export function describeRepositorySuite(engineName: string, prepare: () => Promi
 
     function newKey(customerNumber = '10001'): VoucherKey {
       return { client: uniqueClient(), invoiceNumber: uniqueInvoiceNumber(), customerNumber };
+    }
+
+    async function documentNumberOf(key: VoucherKey): Promise<number> {
+      const [{ documentNumber }] = await executor.query<{ documentNumber: unknown }>(
+        `SELECT DocNo AS documentNumber FROM JiVoucherKey
+         WHERE Client = @client AND InvoNo = @invoiceNumber AND CustNo = @customerNumber`,
+        { ...key },
+      );
+      return Number(documentNumber);
     }
 
     test('company defaults come from seed', async () => {
@@ -252,6 +270,47 @@ export function describeRepositorySuite(engineName: string, prepare: () => Promi
       await expect(second).rejects.toBeInstanceOf(VoucherSeriesExhaustedError);
     });
 
+    test('overlapping series skips used numbers', async () => {
+      const first = unusedSeriesStart();
+      const series = { first, last: first + 9 };
+      const written: number[] = [];
+      for (let index = 0; index < 3; index += 1) {
+        written.push(
+          (await repository.writeVoucher(buildTestVoucher(newKey()), { runDate: RUN_DATE, series })).voucherNumber,
+        );
+      }
+      // An accountant deletes the third voucher from its batch; the import keeps its number for the invoice.
+      await executor.execute('DELETE FROM WaVo WHERE VoNo = @voucherNumber', { voucherNumber: first + 2 });
+
+      const overlapping = await repository.writeVoucher(buildTestVoucher(newKey()), {
+        runDate: RUN_DATE,
+        series: { first: first + 1, last: first + 20 },
+      });
+
+      expect(written).toEqual([first, first + 1, first + 2]);
+      expect(overlapping.voucherNumber).toBe(first + 3);
+    });
+
+    test('taken series number raises conflict', async () => {
+      const first = unusedSeriesStart();
+      const series = { first, last: first + 9 };
+      await repository.writeVoucher(buildTestVoucher(newKey()), { runDate: RUN_DATE, series });
+      await repository.writeVoucher(buildTestVoucher(newKey()), {
+        runDate: RUN_DATE,
+        series: { first: first + 1, last: first + 9 },
+      });
+      const key = newKey();
+
+      const conflict = await repository
+        .writeVoucher(buildTestVoucher(key), { runDate: RUN_DATE, series })
+        .catch((error: unknown) => error);
+
+      expect(conflict).toBeInstanceOf(VoucherSeriesConflictError);
+      expect(conflict).toMatchObject({ firstNumber: first, lastNumber: first + 9, voucherNumber: first + 1 });
+      expect((conflict as VoucherSeriesConflictError).retryable).toBe(false);
+      expect(await repository.readLedgerFacts(key)).toBeNull();
+    });
+
     test('attachment stored once per content', async () => {
       const key = newKey();
       const { voucherNumber } = await repository.writeVoucher(buildTestVoucher(key), { runDate: RUN_DATE });
@@ -281,6 +340,49 @@ export function describeRepositorySuite(engineName: string, prepare: () => Promi
       expect(error).toBeInstanceOf(AttachmentRejectedError);
       expect((error as AttachmentRejectedError).reason).toBe(reason);
       expect(await repository.countAttachments(voucherNumber)).toBe(0);
+    });
+
+    test('removed document number not reused', async () => {
+      const first = newKey();
+      const second = newKey('10002');
+      await repository.writeVoucher(buildTestVoucher(first), { runDate: RUN_DATE });
+      await repository.writeVoucher(buildTestVoucher(second), { runDate: RUN_DATE });
+      await repository.storeAttachment(first, PDF, 'first.pdf', MAX_PDF_BYTES);
+      const removed = await documentNumberOf(first);
+      // A person removes the first voucher's document in Visma Business.
+      await executor.execute('DELETE FROM VoDoc WHERE DocNo = @removed', { removed });
+
+      await repository.storeAttachment(second, PDF, 'second.pdf', MAX_PDF_BYTES);
+
+      expect(await documentNumberOf(second)).not.toBe(removed);
+    });
+
+    test('attachment never overwrites another voucher', async () => {
+      const first = newKey();
+      const second = newKey('10002');
+      const { voucherNumber: firstVoucher } = await repository.writeVoucher(buildTestVoucher(first), {
+        runDate: RUN_DATE,
+      });
+      const { voucherNumber: secondVoucher } = await repository.writeVoucher(buildTestVoucher(second), {
+        runDate: RUN_DATE,
+      });
+      await repository.storeAttachment(second, PDF, 'second.pdf', MAX_PDF_BYTES);
+      // The first invoice's record names a document number that now belongs to the second voucher's document.
+      await executor.execute(
+        `UPDATE JiVoucherKey SET DocNo = @documentNumber, DocSha256 = 'other'
+         WHERE Client = @client AND InvoNo = @invoiceNumber AND CustNo = @customerNumber`,
+        { ...first, documentNumber: await documentNumberOf(second) },
+      );
+
+      const stored = await repository.storeAttachment(first, PDF, 'first.pdf', MAX_PDF_BYTES);
+      const secondDocuments = await executor.query<{ fileName: string }>(
+        'SELECT FileNm AS fileName FROM VoDoc WHERE VoNo = @secondVoucher',
+        { secondVoucher },
+      );
+
+      expect(stored.outcome).toBe('stored');
+      expect(secondDocuments).toEqual([{ fileName: 'second.pdf' }]);
+      expect(await repository.countAttachments(firstVoucher)).toBe(1);
     });
 
     test('attachment needs a written voucher', async () => {
@@ -319,6 +421,23 @@ export function describeRepositorySuite(engineName: string, prepare: () => Promi
       expect(settled).toEqual({ paidStatus: PaidStatus.SettledOnTime, remainingOre: 0 });
       expect(paid?.customerTransactionPosted).toBe(true);
       expect(paid?.openEntry).toBeNull();
+    });
+
+    test('payment with invalid due date rejected', async () => {
+      const key = newKey('10006');
+      const written = await repository.writeVoucher(buildTestVoucher(key), { runDate: RUN_DATE });
+      await accountant.updateBatch(written.batchNumber);
+
+      const attempt = accountant
+        .registerPayment(kidFor(key), 125_000, { paidOn: '2025-03-10', dueDate: 'tomorrow' })
+        .catch((error: unknown) => error);
+
+      expect(await attempt).toBeInstanceOf(PaymentRejectedError);
+      expect(((await attempt) as PaymentRejectedError).message).toContain('due date tomorrow is not a date');
+      expect((await repository.readLedgerFacts(key))?.openEntry).toEqual({
+        paidStatus: PaidStatus.FullyOpen,
+        remainingOre: 125_000,
+      });
     });
 
     test('late payment settles late', async () => {

@@ -51,6 +51,29 @@ describe('voucher rows', () => {
     ['negative amount', (voucher) => (voucher.lines[1].vatAmountOre = -1), /VAT amount -1/],
     ['single line', (voucher) => voucher.lines.pop(), /at least two lines/],
     ['customer line without invoice', (voucher) => (voucher.lines[0].invoiceNumber = null), /invoice number null/],
+    [
+      'line text too long',
+      (voucher) => (voucher.lines[1].text = 'x'.repeat(300)),
+      /line 2: "x{40}\.\.\." has 300 characters, more than the 60 of column WaVo\.Txt/,
+    ],
+    [
+      'line invoice number too long',
+      (voucher) => (voucher.lines[1].invoiceNumber = 'N'.repeat(51)),
+      /line 2: "N{40}\.\.\." has 51 characters, more than the 50 of column WaVo\.InvoNo/,
+    ],
+    [
+      'invoice number too long',
+      (voucher) => {
+        voucher.key = { ...voucher.key, invoiceNumber: 'I'.repeat(120) };
+        voucher.lines[0].invoiceNumber = voucher.key.invoiceNumber;
+      },
+      /invoice number "I{40}\.\.\." has 120 characters, more than the 50 of column JiVoucherKey\.InvoNo/,
+    ],
+    [
+      'client key too long',
+      (voucher) => (voucher.key = { ...voucher.key, client: 'c'.repeat(150) }),
+      /client "c{40}\.\.\." has 150 characters, more than the 100 of column JiVoucherKey\.Client/,
+    ],
   ])('rejects %s', (_case, change, message) => {
     const attempt = () => toVoucherRows(withChange(change));
 

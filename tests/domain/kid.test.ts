@@ -116,4 +116,14 @@ describe('KID layout', () => {
   ])('invoice KID %s against %j', (kid, layout, expected) => {
     expect(checkInvoiceKid(kid, layout, '10023', '10001')).toEqual(expected);
   });
+
+  test('wrong check digit gives layout KID', () => {
+    // 10023100019 with its check digit corrected is customer 10001's KID; customer 10002's is 10023100026.
+    expect(checkInvoiceKid('10023100019', pm, '10023', '10002')).toEqual({
+      kind: 'wrong-check-digit',
+      actual: '9',
+      expected: '8',
+      expectedKid: '10023100026',
+    });
+  });
 });

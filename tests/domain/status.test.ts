@@ -69,6 +69,38 @@ describe('deriveLedgerStatus', () => {
     );
   });
 
+  test.each<[string, PaidStatus, LedgerReading]>([
+    ['paid status "1"', '1' as unknown as PaidStatus, { status: 'Open', remainingOre: 100 }],
+    ['paid status "4"', '4' as unknown as PaidStatus, { status: 'Paid', remainingOre: 0 }],
+  ])('%s read as number', (_name, paidStatus, expected) => {
+    const openEntry = { paidStatus, remainingOre: 100 };
+    expect(deriveLedgerStatus(facts({ customerTransactionPosted: true, openEntry }))).toEqual(expected);
+  });
+
+  test('missing voucher names invoice', () => {
+    const attempt = () => deriveLedgerStatus(facts({}), '10023');
+
+    expect(attempt).toThrow(VoucherNotFoundError);
+    expect(attempt).toThrow(/^Invoice 10023: the voucher was not found in Visma Business/);
+    expect(attempt).toThrow(expect.objectContaining({ invoiceNumber: '10023' }));
+  });
+
+  test('invalid paid status names invoice', () => {
+    const openEntry = { paidStatus: 9 as PaidStatus, remainingOre: 100 };
+    const attempt = () => deriveLedgerStatus(facts({ customerTransactionPosted: true, openEntry }), '10023');
+
+    expect(attempt).toThrow(/^Invoice 10023: the open entry has paid status 9, but Visma Business uses 1 to 4$/);
+    expect(attempt).toThrow(expect.objectContaining({ invoiceNumber: '10023', paidStatus: 9 }));
+  });
+
+  test('invalid string status says string', () => {
+    const openEntry = { paidStatus: 'open' as unknown as PaidStatus, remainingOre: 100 };
+    const attempt = () => deriveLedgerStatus(facts({ customerTransactionPosted: true, openEntry }), '10023');
+
+    expect(attempt).toThrow(InvalidPaidStatusError);
+    expect(attempt).toThrow(/paid status the string "open"/);
+  });
+
   test('statuses are ordered Sent, Open, Paid', () => {
     expect(compareLedgerStatus('Sent', 'Open')).toBeLessThan(0);
     expect(compareLedgerStatus('Open', 'Paid')).toBeLessThan(0);

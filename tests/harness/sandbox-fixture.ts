@@ -6,6 +6,7 @@ import { parseClientsFile } from '../../src/config/load-config';
 import { SimulatedAccountant } from '../../src/sandbox/accountant';
 import {
   PmSimulator,
+  PmSimulatorOptions,
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,
   startPmSimulator,
@@ -40,12 +41,19 @@ export interface SandboxFixtureOptions {
   temporalAddress?: string;
   /** Fields merged into the client's entry of the clients file. */
   client?: Record<string, unknown>;
+  /** Further options of the PM simulator, such as its client secret or knobs. */
+  simulator?: Omit<PmSimulatorOptions, 'port' | 'invoices' | 'seed'>;
 }
 
 /** Starts the PM simulator on 127.0.0.1 and creates a sandbox Visma Business database in a temporary folder. */
 export async function createSandboxFixture(options: SandboxFixtureOptions): Promise<SandboxFixture> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'journal-import-'));
-  const simulator = await startPmSimulator({ port: 0, invoices: options.invoices, seed: options.seed });
+  const simulator = await startPmSimulator({
+    ...options.simulator,
+    port: 0,
+    invoices: options.invoices,
+    seed: options.seed,
+  });
   const vbFile = await createSandboxDatabase(path.join(dir, 'vb.sqlite'));
   const client = 'acme';
 
@@ -74,7 +82,7 @@ export async function createSandboxFixture(options: SandboxFixtureOptions): Prom
     simulator,
     vbFile,
     config,
-    env: { ...process.env, [PM_SECRET_ENV]: SANDBOX_CLIENT_SECRET },
+    env: { ...process.env, [PM_SECRET_ENV]: options.simulator?.clientSecret ?? SANDBOX_CLIENT_SECRET },
     repository: new VismaBusinessRepository(executor),
     accountant: new SimulatedAccountant(executor),
     executor,

@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PmAuthenticationError, PmRequestRejectedError } from '../../src/project-management/errors';
+import {
+  PmAuthenticationError,
+  PmRateLimitedError,
+  PmRequestRejectedError,
+  PmServerError,
+} from '../../src/project-management/errors';
 import type { PmSimulator } from '../../src/sandbox/pm-simulator';
 import { clientOf, rejectionOf, startTestSimulator } from '../harness/pm-simulator';
 
@@ -125,5 +130,79 @@ describe('PM client authentication', () => {
     const resourceRequests = requests.filter((request) => request.path !== '/v1/token');
     expect(resourceRequests.every((request) => request.hadBearer)).toBe(true);
     expect(requests.find((request) => request.path === '/v1/token')?.hadBearer).toBe(false);
+  });
+
+  test('token route 500 is retryable', async () => {
+    simulator.state.configure({ faultsOnTokenRoutes: true });
+    simulator.state.injectFault({ status: 500 });
+    const { client } = clientOf(simulator);
+    const guid = simulator.state.invoiceByNumber(10001)!.guid;
+
+    const error = await rejectionOf(client.getInvoice(guid));
+    const invoice = await client.getInvoice(guid);
+
+    expect(error).toBeInstanceOf(PmServerError);
+    expect((error as PmServerError).route).toBe('POST /v1/token');
+    expect((error as PmServerError).retryable).toBe(true);
+    expect(invoice.number).toBe(10001);
+    expect(simulator.state.tokens.issuedCount).toBe(1);
+  });
+
+  test('token route 429 gives Retry-After', async () => {
+    simulator.state.configure({ faultsOnTokenRoutes: true });
+    simulator.state.injectFault({ status: 429, retryAfter: '4' });
+    const { client } = clientOf(simulator);
+
+    const error = await rejectionOf(client.getInvoice(simulator.state.invoiceByNumber(10001)!.guid));
+
+    expect(error).toBeInstanceOf(PmRateLimitedError);
+    expect((error as PmRateLimitedError).route).toBe('POST /v1/token');
+    expect((error as PmRateLimitedError).retryable).toBe(true);
+    expect((error as PmRateLimitedError).retryAfterMs).toBe(4000);
+    expect(simulator.state.tokens.issuedCount).toBe(0);
+  });
+
+  test('refresh route 503 is retryable', async () => {
+    const { client } = clientOf(simulator);
+    const guid = simulator.state.invoiceByNumber(10002)!.guid;
+    await client.getInvoice(guid);
+    simulator.state.tokens.revokeAccessTokens();
+    simulator.state.configure({ faultsOnTokenRoutes: true });
+    // The first fault fails the resource request with 401, the second the refresh that follows.
+    simulator.state.injectFault({ status: 401 });
+    simulator.state.injectFault({ status: 503 });
+
+    const error = await rejectionOf(client.getInvoice(guid));
+    const invoice = await client.getInvoice(guid);
+
+    expect(error).toBeInstanceOf(PmServerError);
+    expect((error as PmServerError).route).toBe('POST /v1/refreshtoken');
+    expect((error as PmServerError).retryable).toBe(true);
+    expect(invoice.number).toBe(10002);
+    expect(simulator.state.tokens.refreshedCount).toBe(1);
+  });
+
+  test('token routes skip faults by default', async () => {
+    simulator.state.injectFault({ status: 500 });
+    const { client } = clientOf(simulator);
+
+    const error = await rejectionOf(client.getInvoice(simulator.state.invoiceByNumber(10001)!.guid));
+
+    expect(error).toBeInstanceOf(PmServerError);
+    expect((error as PmServerError).route).toBe('GET /v1/invoices/{guid}');
+    expect(simulator.state.tokens.issuedCount).toBe(1);
+  });
+
+  test('listing retries failed token request', async () => {
+    simulator.state.configure({ faultsOnTokenRoutes: true });
+    simulator.state.injectFault({ status: 503 });
+    const { client } = clientOf(simulator, { pageRetry: { initialDelayMs: 10 } });
+
+    const invoices = await client.listIssuedInvoicesChangedSince(null);
+
+    expect(invoices).toHaveLength(5);
+    expect(simulator.state.requests.filter((request) => request.path === '/v1/token').map((r) => r.status)).toEqual([
+      503, 200,
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import {
   PmResponseInvalidError,
   PmServerError,
 } from '../../src/project-management/errors';
+import { MAX_RETRY_AFTER_MS } from '../../src/project-management/retry-after';
 import type { PmSimulator } from '../../src/sandbox/pm-simulator';
 import { clientOf, rejectionOf, startTestSimulator } from '../harness/pm-simulator';
 
@@ -22,6 +23,8 @@ describe('PM client error classification', () => {
   });
 
   const guidOf = (invoiceNumber: number) => simulator.state.invoiceByNumber(invoiceNumber)!.guid;
+  // Lists retry a failed page themselves; these tests classify the first failure, so they allow one attempt.
+  const oneAttempt = { pageRetry: { maxAttempts: 1 } };
 
   test('429 is retryable after Retry-After', async () => {
     const { client } = clientOf(simulator);
@@ -39,7 +42,7 @@ describe('PM client error classification', () => {
   });
 
   test('429 with HTTP date delay', async () => {
-    const { client } = clientOf(simulator);
+    const { client } = clientOf(simulator, oneAttempt);
     const retryAt = new Date(Date.now() + 30_000);
     simulator.state.injectFault({ status: 429, retryAfter: retryAt.toUTCString() });
 
@@ -50,9 +53,25 @@ describe('PM client error classification', () => {
     expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
   });
 
+  test('far Retry-After is capped', async () => {
+    const { client } = clientOf(simulator);
+    simulator.state.injectFault({ status: 429, retryAfter: 'Fri, 01 Jan 2099 00:00:00 GMT' });
+    simulator.state.injectFault({ status: 503, retryAfter: '999999999' });
+
+    const dated = (await rejectionOf(client.getInvoice(guidOf(10003)))) as PmRateLimitedError;
+    const seconds = (await rejectionOf(client.getInvoice(guidOf(10003)))) as PmServerError;
+
+    expect(MAX_RETRY_AFTER_MS).toBe(3_600_000);
+    expect(dated).toBeInstanceOf(PmRateLimitedError);
+    expect(dated.retryAfterMs).toBe(MAX_RETRY_AFTER_MS);
+    expect(dated.message).toContain(`retry after ${MAX_RETRY_AFTER_MS} ms`);
+    expect(seconds).toBeInstanceOf(PmServerError);
+    expect(seconds.retryAfterMs).toBe(MAX_RETRY_AFTER_MS);
+  });
+
   test('share of 429 uses configured delay', async () => {
     simulator.state.configure({ share429: 1, retryAfterSeconds: 3 });
-    const { client } = clientOf(simulator);
+    const { client } = clientOf(simulator, oneAttempt);
 
     const error = (await rejectionOf(client.listIssuedInvoicesChangedSince(null))) as PmRateLimitedError;
 
@@ -61,7 +80,7 @@ describe('PM client error classification', () => {
   });
 
   test('500 is retryable', async () => {
-    const { client } = clientOf(simulator);
+    const { client } = clientOf(simulator, oneAttempt);
     simulator.state.injectFault({ status: 500 });
 
     const error = await rejectionOf(client.getInvoiceRows(guidOf(10004)));
@@ -124,14 +143,17 @@ describe('PM client error classification', () => {
     expect(invalid.message).toContain('totalIncludingTax.amount');
   });
 
-  test('invalid list item names invoice', async () => {
+  test('invalid invoice stays listed', async () => {
     const { client } = clientOf(simulator);
     simulator.state.updateInvoice(guidOf(10007), { isCreditNote: 'no' });
 
-    const error = (await rejectionOf(client.listIssuedInvoicesChangedSince(null))) as PmResponseInvalidError;
+    const listed = await client.listIssuedInvoicesChangedSince(null);
+    const error = (await rejectionOf(client.getInvoice(guidOf(10007)))) as PmResponseInvalidError;
 
+    expect(listed).toHaveLength(20);
+    expect(listed.map((invoice) => invoice.number)).toContain(10007);
     expect(error).toBeInstanceOf(PmResponseInvalidError);
-    expect(error.route).toBe('GET /v1/invoices');
+    expect(error.route).toBe('GET /v1/invoices/{guid}');
     expect(error.invoice).toBe(`10007 (guid ${guidOf(10007)})`);
     expect(error.field).toBe('isCreditNote');
     expect(error.retryable).toBe(false);
@@ -150,7 +172,7 @@ describe('PM client error classification', () => {
 
   test('timeout is retryable', async () => {
     simulator.state.configure({ latencyMs: 400 });
-    const { client } = clientOf(simulator, { timeoutMs: 100 });
+    const { client } = clientOf(simulator, { timeoutMs: 100, ...oneAttempt });
 
     const error = await rejectionOf(client.getInvoiceStatuses());
 
@@ -163,7 +185,7 @@ describe('PM client error classification', () => {
     const closed = await startTestSimulator({ invoices: 0 });
     const url = closed.url;
     await closed.stop();
-    const { client } = clientOf({ ...simulator, url });
+    const { client } = clientOf({ ...simulator, url }, oneAttempt);
 
     const error = await rejectionOf(client.getInvoiceStatuses());
 

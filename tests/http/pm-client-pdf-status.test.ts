@@ -52,6 +52,25 @@ describe('PM client PDF and status change', () => {
     expect(pageText).toContain(stored.body.dueDate as string);
   });
 
+  test('PDF bytes hold no token', async () => {
+    const { client } = clientOf(simulator);
+    const guid = simulator.state.invoiceByNumber(10001)!.guid;
+    const pdfs: Uint8Array[] = [];
+
+    // Each round renews the token just before the PDF, so the token response and the PDF arrive back to back.
+    for (let round = 0; round < 5; round++) {
+      simulator.state.tokens.revokeAccessTokens();
+      pdfs.push(await client.getInvoicePdf(guid));
+    }
+
+    for (const pdf of pdfs) {
+      expect(pdf.buffer.byteLength).toBe(pdf.byteLength);
+      expect(pdf.byteOffset).toBe(0);
+      const backing = Buffer.from(pdf.buffer).toString('latin1');
+      for (const token of simulator.state.tokens.everIssued) expect(backing).not.toContain(token);
+    }
+  });
+
   test('PDFs of two invoices differ', async () => {
     const { client } = clientOf(simulator);
 

@@ -1,6 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ProjectManagementClient } from '../../src/project-management/client';
+import { ClientSecretTooShortError, SecretRedactor } from '../../src/project-management/secret-redactor';
 import type { PmSimulator } from '../../src/sandbox/pm-simulator';
-import { clientOf, everyRendering, rejectionOf, startTestSimulator, TEST_CLIENT_SECRET } from '../harness/pm-simulator';
+import {
+  clientOf,
+  everyRendering,
+  rejectionOf,
+  startTestSimulator,
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+} from '../harness/pm-simulator';
 
 describe('PM client secrets', () => {
   let simulator: PmSimulator;
@@ -17,7 +26,10 @@ describe('PM client secrets', () => {
     const { client, logger } = clientOf(simulator);
     const wrongSecret = 'wrong-secret-7d1e40';
     const { client: wrongClient, logger: wrongLogger } = clientOf(simulator, { clientSecret: wrongSecret });
-    const { client: slowClient, logger: slowLogger } = clientOf(simulator, { timeoutMs: 50 });
+    const { client: slowClient, logger: slowLogger } = clientOf(simulator, {
+      timeoutMs: 50,
+      pageRetry: { maxAttempts: 1 },
+    });
     const guid = simulator.state.invoiceByNumber(10002)!.guid;
     const errors: unknown[] = [];
 
@@ -58,5 +70,43 @@ describe('PM client secrets', () => {
     }
     expect(logText).not.toMatch(/Bearer/);
     expect(errorText).not.toMatch(/Bearer|Authorization/);
+  });
+
+  test('old tokens stay redacted', async () => {
+    const own = await startTestSimulator({ invoices: 3, seed: 22 });
+    const { client, logger } = clientOf(own);
+    const guid = own.state.invoiceByNumber(10003)!.guid;
+    await client.getInvoice(guid);
+    for (let round = 0; round < 10; round++) {
+      own.state.tokens.revokeAccessTokens();
+      await client.getInvoice(guid);
+    }
+    const tokens = [...own.state.tokens.everIssued];
+    own.state.injectFault({ status: 500, message: `Stale tokens: ${tokens.join(', ')}` });
+
+    const error = await rejectionOf(client.getInvoice(guid));
+    await own.stop();
+
+    const text = [everyRendering(error), ...logger.records.map((record) => JSON.stringify(record))].join('\n');
+    expect(tokens).toHaveLength(22);
+    expect(error.message).toContain(`Stale tokens: ${tokens.map(() => '[redacted]').join(', ')}.`);
+    for (const token of tokens) expect(text).not.toContain(token);
+  });
+
+  test('short client secret is rejected', () => {
+    const create = () =>
+      new ProjectManagementClient({ baseUrl: simulator.url, clientId: TEST_CLIENT_ID, clientSecret: 'Xy7' });
+
+    expect(create).toThrow(ClientSecretTooShortError);
+    expect(create).toThrow('3 characters long; it must have at least 8');
+    expect(create).not.toThrow(/Xy7/);
+  });
+
+  test('short token redacted as word', () => {
+    const redactor = new SecretRedactor(TEST_CLIENT_SECRET);
+    redactor.remember('s7');
+
+    expect(redactor.redact('Customers7 has token s7.')).toBe('Customers7 has token [redacted].');
+    expect(redactor.redact(`secret ${TEST_CLIENT_SECRET}!`)).toBe('secret [redacted]!');
   });
 });

@@ -1,7 +1,46 @@
 import axios from 'axios';
-import type { PmSimulator } from '../../src/sandbox/pm-simulator';
+import type { PmSimulator, SimulatedInvoice } from '../../src/sandbox/pm-simulator';
+import { seedOrganisation } from '../../src/sandbox/pm-simulator/seed';
 import { openApiMismatches } from '../harness/openapi-models';
 import { rawGet, startTestSimulator, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../harness/pm-simulator';
+
+type Row = { code: string[]; quantity: number; unitPrice: { amount: number }; description: string };
+
+/** Lines that describe how the credit notes among `invoices` break the rule "one credit note per invoice". */
+function creditNoteProblems(invoices: SimulatedInvoice[]): string[] {
+  const byGuid = new Map(invoices.map((invoice) => [invoice.guid, invoice]));
+  const creditedBy = new Map<string, number>();
+  const problems: string[] = [];
+  for (const creditNote of invoices.filter((invoice) => invoice.body.isCreditNote === true)) {
+    const label = `credit note ${String(creditNote.body.number)}`;
+    const link = creditNote.body.creditNoteInvoice as { guid: string; number: number } | undefined;
+    const credited = link ? byGuid.get(link.guid) : undefined;
+    if (!link || !credited) {
+      problems.push(`${label}: creditNoteInvoice ${JSON.stringify(link)} is not an invoice`);
+      continue;
+    }
+    if (creditedBy.has(link.guid)) problems.push(`${label}: credits ${link.number} again`);
+    creditedBy.set(link.guid, creditNote.body.number as number);
+    if (link.number !== credited.body.number) problems.push(`${label}: link number ${link.number} is wrong`);
+    if (credited.body.isCreditNote !== false) problems.push(`${label}: credits credit note ${link.number}`);
+    if ((credited.body.number as number) >= (creditNote.body.number as number)) {
+      problems.push(`${label}: credits later invoice ${link.number}`);
+    }
+    if (JSON.stringify(credited.body.customer) !== JSON.stringify(creditNote.body.customer)) {
+      problems.push(`${label}: customer differs from invoice ${link.number}`);
+    }
+    const available = (credited.rows as unknown as Row[]).map((row) =>
+      JSON.stringify([row.code, -row.quantity, row.unitPrice.amount, row.description]),
+    );
+    for (const row of creditNote.rows as unknown as Row[]) {
+      const key = JSON.stringify([row.code, row.quantity, row.unitPrice.amount, row.description]);
+      const index = available.indexOf(key);
+      if (index === -1) problems.push(`${label}: row ${key} is not an open row of invoice ${link.number}`);
+      else available.splice(index, 1);
+    }
+  }
+  return problems;
+}
 
 describe('PM simulator responses', () => {
   let simulator: PmSimulator;
@@ -113,5 +152,27 @@ describe('PM simulator responses', () => {
     expect(response.data).toHaveLength(2);
     expect(simulator.state.allInvoices()).toHaveLength(before + 2);
     expect(response.data.flatMap((invoice: unknown) => openApiMismatches(invoice, 'InvoiceOutputModel'))).toEqual([]);
+  });
+
+  test('credit notes credit distinct invoices', () => {
+    const served = simulator.state.allInvoices();
+    const largest = seedOrganisation({ seed: 1, invoices: 2500 }).invoices;
+    const creditNotes = largest.filter((invoice) => invoice.body.isCreditNote === true);
+
+    expect(creditNoteProblems(served)).toEqual([]);
+    expect(creditNoteProblems(seedOrganisation({ seed: 7, invoices: 50 }).invoices)).toEqual([]);
+    expect(creditNoteProblems(seedOrganisation({ seed: 11, invoices: 250 }).invoices)).toEqual([]);
+    expect(creditNoteProblems(largest)).toEqual([]);
+    expect(creditNotes).toHaveLength(200);
+  });
+
+  test('credit note links match RelatedInvoiceSubModel', async () => {
+    const creditNote = simulator.state.allInvoices().find((invoice) => invoice.body.isCreditNote === true)!;
+
+    const response = await rawGet(simulator, `/v1/invoices/${creditNote.guid}`);
+
+    expect(response.data.creditNoteInvoice).toEqual({ guid: expect.any(String), number: expect.any(Number) });
+    expect(response.data.creditNoteInvoice.number).toBeLessThan(response.data.number);
+    expect(openApiMismatches(response.data, 'InvoiceOutputModel')).toEqual([]);
   });
 });

@@ -136,8 +136,10 @@ describe('invoice workflow logic', () => {
       const readsBefore = fake.reads;
 
       await handle.signal(refreshStatusSignal, { by: 'test' });
-      await waitFor(async () => fake.reads > readsBefore);
-      expect(fake.reads).toBe(readsBefore + 1);
+      // The signal must cause a read well before the 24-hour timer; the time-skipping server may still fire a
+      // timer of its own under load, so only the prompt read is asserted.
+      await waitFor(async () => fake.reads > readsBefore, 15_000);
+      expect(fake.reads).toBeGreaterThan(readsBefore);
       await handle.terminate('test done');
     });
   });
@@ -175,9 +177,9 @@ describe('invoice workflow logic', () => {
       const handle = await env.client.workflow.start(invoiceWorkflow, {
         taskQueue,
         workflowId,
-        args: [{ client: 'logic', invoiceNumber: '10023', settings: { ...SETTINGS, statusMaxSeconds: 3_600 } }],
+        args: [{ client: 'logic', invoiceNumber: '10023', settings: { ...SETTINGS, statusMaxSeconds: 21_600 } }],
       });
-      await env.sleep('10 days');
+      await env.sleep('4 days');
       fake.ledger = { ...fake.ledger, status: 'Paid', remainingOre: 0 };
       await env.sleep('1 day');
       const result = await handle.result();

@@ -13,7 +13,7 @@ const program = new Command('npm start --')
   )
   .option('--invoices <count>', 'issued invoices seeded in the PM simulator', toInteger, 30)
   .option('--seed <number>', 'seed of the PM simulator data', toInteger, 1)
-  .option('--ui-port <port>', 'port of the Temporal Web UI on 127.0.0.1 (0 picks a free one)', toInteger, 8233)
+  .option('--ui-port <port>', 'port of the Temporal Web UI on 127.0.0.1 (0 picks a free one)', toPort, 8233)
   .option('--timeout-minutes <minutes>', 'with --once, fail after this many minutes', toInteger, 15)
   .option('--dir <folder>', 'folder for the sandbox files', '.sandbox')
   .parse(process.argv);
@@ -42,6 +42,15 @@ runSandbox({
     process.exit(1);
   },
 );
+
+function toPort(value: string): number {
+  const port = toInteger(value);
+  if (port > 65_535) {
+    console.error(`error: ${value} is not a TCP port (0 to 65535)`);
+    process.exit(2);
+  }
+  return port;
+}
 
 function toInteger(value: string): number {
   const number = Number(value);

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
@@ -39,6 +40,7 @@ export interface SandboxOptions {
 }
 
 const CLIENT = 'sandbox';
+const PID_FILE = 'sandbox.pid';
 const PM_SECRET_ENV = 'JOURNAL_IMPORT_SANDBOX_PM_SECRET';
 const TICK_MS = 3_000;
 const SWEEP_SECONDS = 5;
@@ -76,6 +78,8 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
 
   try {
     mkdirSync(options.dir, { recursive: true });
+    await claimSandboxFolder(options.dir, options.uiPort);
+    stopping.push(async () => rmSync(path.join(options.dir, PID_FILE), { force: true }));
     const temporalDb = path.join(options.dir, 'temporal.db');
     const vbFile = path.join(options.dir, 'vb.sqlite');
     const workerLog = path.join(options.dir, 'worker.log');
@@ -208,13 +212,53 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
 
 async function countStatuses(temporal: Client, client: string) {
   const counts = { total: 0, posted: 0, Sent: 0, Open: 0, Paid: 0, NeedsAttention: 0 };
-  const base = `WorkflowType = "invoiceWorkflow" AND JournalClient = "${client}"`;
+  // A run that continued as new keeps the status it had then, so only the latest run of each invoice counts.
+  const base = `WorkflowType = "invoiceWorkflow" AND JournalClient = "${client}" AND ExecutionStatus != "ContinuedAsNew"`;
   counts.total = (await temporal.workflow.count(base)).count;
   for (const status of ['Sent', 'Open', 'Paid', 'NeedsAttention'] as const) {
     counts[status] = (await temporal.workflow.count(`${base} AND InvoiceStatus = "${status}"`)).count;
   }
   counts.posted = counts.Sent + counts.Open + counts.Paid;
   return counts;
+}
+
+/** Raised when the sandbox folder or the UI port is taken by another run. */
+export class SandboxBusyError extends Error {
+  override readonly name = 'SandboxBusyError';
+}
+
+// Refuses to start, before any file is replaced, while another sandbox uses the folder or the UI port is taken.
+async function claimSandboxFolder(dir: string, uiPort: number): Promise<void> {
+  const pidFile = path.join(dir, PID_FILE);
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) {
+      throw new SandboxBusyError(
+        `Another sandbox (process ${pid}) is running in ${dir}; stop it with Ctrl-C, or start this one with --dir <other folder> --ui-port 0`,
+      );
+    }
+  }
+  if (uiPort !== 0 && !(await isPortFree(uiPort))) {
+    throw new SandboxBusyError(`Port ${uiPort} on 127.0.0.1 is in use; pass --ui-port <free port>, or 0 for any`);
+  }
+  writeFileSync(pidFile, String(process.pid));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 function appendLine(file: string, line: string): void {

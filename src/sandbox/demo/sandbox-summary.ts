@@ -2,7 +2,9 @@ import type { Client } from '@temporalio/client';
 import type { LedgerStatus } from '../../domain/ledger';
 import { formatOre, parseOre } from '../../domain/money';
 import { deriveLedgerStatus } from '../../domain/status';
+import type { VoucherKey } from '../../domain/voucher';
 import type { VismaBusinessRepository } from '../../visma-business/repository';
+import type { SimulatedInvoice } from '../pm-simulator/records';
 import type { PmSimulator } from '../pm-simulator/server';
 
 /** One invoice's line in the final summary. */
@@ -15,7 +17,18 @@ export interface SummaryRow {
   pmStatus: string;
   vouchers: number;
   attachments: number;
+  /** What {@link SummaryOptions.checkVoucher} found wrong with the invoice's one voucher; null when it is right. */
+  voucherProblem: string | null;
   problem: string | null;
+}
+
+/** Options of {@link summarise}. */
+export interface SummaryOptions {
+  /**
+   * Checks the content of an imported invoice's one voucher and its attachment, and returns what is wrong or null.
+   * @default no check beyond the counts
+   */
+  checkVoucher?: (invoice: SimulatedInvoice, key: VoucherKey, voucherNumber: number) => Promise<string | null>;
 }
 
 /** Customer numbers that the sandbox Visma Business does not have, so their invoices must need attention. */
@@ -32,6 +45,7 @@ export async function summarise(
   repository: VismaBusinessRepository,
   temporal: Client,
   unknownCustomers: UnknownCustomers,
+  options: SummaryOptions = {},
 ): Promise<SummaryRow[]> {
   const statuses = await workflowStatuses(temporal, client);
   const rows: SummaryRow[] = [];
@@ -45,7 +59,9 @@ export async function summarise(
 
     const facts = await repository.readLedgerFacts(key);
     const vbStatus =
-      facts && (facts.waitingInBatch || facts.customerTransactionPosted) ? deriveLedgerStatus(facts).status : '-';
+      facts && (facts.waitingInBatch || facts.customerTransactionPosted)
+        ? deriveLedgerStatus(facts, invoiceNumber).status
+        : '-';
     const vouchers = await repository.countVouchers(key);
     const attachments = facts?.voucherNumber ? await repository.countAttachments(facts.voucherNumber) : 0;
     const pmStatus = pmStatusOf(
@@ -53,6 +69,10 @@ export async function summarise(
       String(invoice.body.status && (invoice.body.status as { guid: string }).guid),
     );
     const total = (invoice.body.totalIncludingTax as { amount: number; currencyCode?: string } | null) ?? null;
+    const voucherProblem =
+      options.checkVoucher && vouchers === 1 && facts?.voucherNumber
+        ? await options.checkVoucher(invoice, key, facts.voucherNumber)
+        : null;
 
     let problem: string | null = null;
     if (unknownCustomers.has(customerNumber)) {
@@ -64,6 +84,8 @@ export async function summarise(
       problem = `${vouchers} vouchers instead of 1`;
     } else if (attachments !== 1) {
       problem = `${attachments} PDF attachments instead of 1`;
+    } else if (voucherProblem !== null) {
+      problem = voucherProblem;
     } else if (pmStatus !== vbStatus) {
       problem = `PM shows ${pmStatus}, Visma Business ${vbStatus}`;
     }
@@ -77,6 +99,7 @@ export async function summarise(
       pmStatus,
       vouchers,
       attachments,
+      voucherProblem,
       problem,
     });
   }
@@ -114,7 +137,7 @@ export function formatSummary(rows: SummaryRow[]): string {
 
 async function workflowStatuses(temporal: Client, client: string): Promise<Map<string, string>> {
   const statuses = new Map<string, string>();
-  const query = `WorkflowType = "invoiceWorkflow" AND JournalClient = "${client}"`;
+  const query = `WorkflowType = "invoiceWorkflow" AND JournalClient = "${client}" AND ExecutionStatus != "ContinuedAsNew"`;
   for await (const execution of temporal.workflow.list({ query })) {
     const attributes = execution.typedSearchAttributes.getAll();
     const number = attributes.find((pair) => pair.key.name === 'InvoiceNumber')?.value;

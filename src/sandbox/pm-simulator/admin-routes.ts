@@ -1,3 +1,4 @@
+import { GenerateInvoicesSchema, parseInput } from './admin-input';
 import { DecimalInvalidError } from './amounts';
 import { jsonBody, type SimulatorRequest, type SimulatorResponse } from './http-exchange';
 import type { InvoiceDraft } from './invoice-builder';
@@ -12,10 +13,13 @@ export const ADMIN_PREFIX = '/_simulator';
  * Handles the simulator's own routes, for a sandbox that runs the simulator as a separate process:
  * - `GET /_simulator/summary`: counts of invoices, tokens, requests and status changes;
  * - `GET /_simulator/status-changes`: every status change received;
- * - `GET` or `PUT /_simulator/settings`: read or change the knobs (latency, shares of 429 and 500, lifetimes);
+ * - `GET` or `PUT /_simulator/settings`: read or change the knobs (latency, shares of 429 and 500, lifetimes,
+ *   whether the token routes fail too);
  * - `POST /_simulator/faults`: queue error responses, body `{ "status": 503, "count": 2 }`;
  * - `POST /_simulator/invoices`: issue `{ "count": n }` generated invoices, or one from an invoice draft;
  * - `PATCH /_simulator/invoices/{guid}`: overwrite fields of an invoice, valid or not.
+ *
+ * Every input is checked, and an invalid one gets a 400 response that names the field and changes nothing.
  */
 export function handleAdminRequest(request: SimulatorRequest, state: PmSimulatorState): SimulatorResponse {
   const route = `${request.method} ${request.pathname.slice(ADMIN_PREFIX.length)}`;
@@ -34,7 +38,7 @@ export function handleAdminRequest(request: SimulatorRequest, state: PmSimulator
       const body = jsonObject(request);
       const invoices =
         'count' in body
-          ? state.addGeneratedInvoices(body.count as number)
+          ? state.addGeneratedInvoices(parseInput(GenerateInvoicesSchema, body, 'invoices').count)
           : [state.addInvoice(body as unknown as InvoiceDraft)];
       return { status: 201, json: invoices.map((invoice) => invoice.body) };
     }
@@ -44,8 +48,7 @@ export function handleAdminRequest(request: SimulatorRequest, state: PmSimulator
     }
     return { status: 404, json: { error: `No simulator route ${route}` } };
   } catch (error) {
-    // A TypeError here comes from a draft of the wrong shape, such as rows that are not a list.
-    if (error instanceof SimulatorInputError || error instanceof DecimalInvalidError || error instanceof TypeError) {
+    if (error instanceof SimulatorInputError || error instanceof DecimalInvalidError) {
       return { status: 400, json: { error: error.message } };
     }
     throw error;

@@ -81,7 +81,7 @@ export function integerParameter(
   const text = query.get(name);
   if (text === null || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  if (!/^\d+$/.test(text) || value < min || value > max) {
     throw new ApiFailure(400, 'InvalidParameter', `${name} must be an integer from ${min} to ${max}`, {
       type: 'UriParameter',
       name,
@@ -95,14 +95,20 @@ export function encodePageToken(parts: (string | number)[]): string {
   return Buffer.from(parts.join(':'), 'utf8').toString('base64url');
 }
 
-/** Decodes a page token into its parts; raises a 400 failure for one the simulator did not issue. */
-export function decodePageToken(token: string, expectedParts: number): string[] {
+/**
+ * Decodes a page token into the listing it belongs to and the offset of the page's first item. Raises a 400
+ * failure for a token the simulator did not issue; the caller checks that the listing and offset exist.
+ */
+export function decodePageToken(token: string): { listing: string; offset: number } {
   const parts = Buffer.from(token, 'base64url').toString('utf8').split(':');
-  if (parts.length !== expectedParts) {
-    throw new ApiFailure(400, 'InvalidParameter', 'pageToken is not a token this server issued', {
-      type: 'UriParameter',
-      name: 'pageToken',
-    });
-  }
-  return parts;
+  if (parts.length !== 2 || !/^\d{1,9}$/.test(parts[1])) throw invalidPageToken();
+  return { listing: parts[0], offset: Number(parts[1]) };
+}
+
+/** Builds the 400 failure of a page token that is unknown, expired or issued for another listing. */
+export function invalidPageToken(): ApiFailure {
+  return new ApiFailure(400, 'InvalidParameter', 'pageToken is unknown, expired or issued for another listing', {
+    type: 'UriParameter',
+    name: 'pageToken',
+  });
 }

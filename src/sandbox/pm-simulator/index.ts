@@ -2,8 +2,10 @@ export { startPmSimulator, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from './se
 export type { PmSimulator, PmSimulatorOptions } from './server';
 export type {
   InjectedFault,
+  InvoiceResource,
   PmSimulatorSettings,
   PmSimulatorState,
+  RawResponse,
   RecordedStatusChange,
   RequestRecord,
 } from './state';

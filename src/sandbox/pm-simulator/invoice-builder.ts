@@ -1,4 +1,5 @@
 import { SEED_COMPANY, SEED_PRODUCTS, type SeedProduct } from '../seed-catalogue';
+import { isCalendarDate } from './admin-input';
 import { convertFromNok, invoiceTotals, minorToNumber, parseDecimal, rowNetMinor, RATE_SCALE } from './amounts';
 import { SimulatorInputError } from './input-errors';
 import { pmKid } from './kid';
@@ -80,12 +81,14 @@ export function buildInvoice(draft: InvoiceDraft, context: InvoiceBuildContext):
       `NOK per ${currency.code} for a ${currency.code} invoice`,
     );
   }
-  parseDecimal(currencyRate, RATE_SCALE, 'currency rate');
+  if (parseDecimal(currencyRate, RATE_SCALE, 'currency rate') <= 0n) {
+    throw new SimulatorInputError('currencyRate', currencyRate, 'a rate greater than 0');
+  }
   if (draft.rows.length === 0) throw new SimulatorInputError('rows', draft.rows, 'at least one row');
 
-  const guid = context.random.guid();
   const date = draft.date ?? context.timestamp.slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new SimulatorInputError('date', date, 'a date as YYYY-MM-DD');
+  if (!isCalendarDate(date)) throw new SimulatorInputError('date', date, 'a date that exists, as YYYY-MM-DD');
+  const guid = context.random.guid();
 
   const rows = draft.rows.map((row, index) => {
     const product = catalogueProduct(row.productCode);

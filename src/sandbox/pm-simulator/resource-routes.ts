@@ -3,13 +3,14 @@ import {
   decodePageToken,
   encodePageToken,
   integerParameter,
+  invalidPageToken,
   jsonBody,
   type SimulatorRequest,
   type SimulatorResponse,
 } from './http-exchange';
 import { renderInvoicePdf } from './pdf';
 import type { SimulatedInvoice } from './records';
-import type { PmSimulatorState } from './state';
+import type { InvoiceResource, PmSimulatorState } from './state';
 
 /** A resource route: method, path pattern, the scope it needs, and its handler. */
 export interface ResourceRoute {
@@ -31,6 +32,11 @@ const MAX_LISTINGS = 500;
  */
 export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string): ResourceRoute[] {
   const listings = new Map<number, string[]>();
+  const rawOrNull = (guid: string, resource: InvoiceResource): SimulatorResponse | null => {
+    const raw = state.invoice(guid) ? state.rawResponse(guid, resource) : undefined;
+    if (!raw) return null;
+    return { status: raw.status, bytes: Buffer.from(raw.body), contentType: raw.contentType };
+  };
   let nextListing = 1;
 
   const listInvoices = (request: SimulatorRequest): SimulatorResponse => {
@@ -39,15 +45,11 @@ export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string)
     let listing: number;
     let offset: number;
     if (token) {
-      const [id, start] = decodePageToken(token, 2).map(Number);
-      if (!listings.has(id) || !Number.isInteger(start)) {
-        throw new ApiFailure(400, 'InvalidParameter', 'pageToken is unknown or expired', {
-          type: 'UriParameter',
-          name: 'pageToken',
-        });
-      }
-      listing = id;
-      offset = start;
+      const decoded = decodePageToken(token);
+      listing = Number(decoded.listing);
+      offset = decoded.offset;
+      const known = listings.get(listing);
+      if (!known || offset > known.length) throw invalidPageToken();
     } else {
       listing = nextListing++;
       offset = 0;
@@ -66,10 +68,8 @@ export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string)
     return { status: 200, json: bodies, headers };
   };
 
-  const getInvoice = (_request: SimulatorRequest, guid: string): SimulatorResponse => ({
-    status: 200,
-    json: requireInvoice(state, guid).body,
-  });
+  const getInvoice = (_request: SimulatorRequest, guid: string): SimulatorResponse =>
+    rawOrNull(guid, 'invoice') ?? { status: 200, json: requireInvoice(state, guid).body };
 
   const patchInvoice = (request: SimulatorRequest, guid: string): SimulatorResponse => {
     const invoice = requireInvoice(state, guid);
@@ -112,6 +112,8 @@ export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string)
 
   const getPdf = async (_request: SimulatorRequest, guid: string): Promise<SimulatorResponse> => {
     const invoice = requireInvoice(state, guid);
+    const raw = rawOrNull(guid, 'pdf');
+    if (raw) return raw;
     return {
       status: 200,
       bytes: await renderInvoicePdf(invoice),
@@ -122,18 +124,15 @@ export function resourceRoutes(state: PmSimulatorState, statusPatchPath: string)
 
   const listRows = (request: SimulatorRequest, guid: string): SimulatorResponse => {
     const invoice = requireInvoice(state, guid);
+    const raw = rawOrNull(guid, 'rows');
+    if (raw) return raw;
     const rowCount = integerParameter(request.query, 'rowCount', DEFAULT_ROW_COUNT, 1, MAX_ROW_COUNT);
     const token = request.query.get('pageToken');
     let offset = 0;
     if (token) {
-      const [tokenGuid, start] = decodePageToken(token, 2);
-      offset = Number(start);
-      if (tokenGuid !== guid || !Number.isInteger(offset)) {
-        throw new ApiFailure(400, 'InvalidParameter', 'pageToken belongs to another listing', {
-          type: 'UriParameter',
-          name: 'pageToken',
-        });
-      }
+      const decoded = decodePageToken(token);
+      if (decoded.listing !== guid || decoded.offset > invoice.rows.length) throw invalidPageToken();
+      offset = decoded.offset;
     }
     const headers: Record<string, string> = {};
     if (offset + rowCount < invoice.rows.length) headers.NextPageToken = encodePageToken([guid, offset + rowCount]);

@@ -10,6 +10,8 @@ export const FIRST_INVOICE_NUMBER = 10001;
 export const DEFAULT_FIRST_INVOICE_DATE = '2025-09-01';
 /** Customer that exists in PM only, so that the import must hold its invoice; it gets at most one seeded invoice. */
 export const PM_ONLY_CUSTOMER_NUMBER = '10099';
+/** Maximum number of issued invoices one organisation is seeded with. */
+export const MAX_SEEDED_INVOICES = 100_000;
 /** Unissued invoices (without a number) seeded besides the issued ones, so that listings must filter them out. */
 const UNISSUED_INVOICE_COUNT = 3;
 /** Time of day, in UTC, at which seeded invoices were last changed. */
@@ -75,6 +77,9 @@ export interface SeedOptions {
  * credit notes. With ten or more invoices, one is for the customer that exists in PM only.
  */
 export function seedOrganisation(options: SeedOptions): SeededOrganisation {
+  if (!Number.isInteger(options.invoices) || options.invoices < 0 || options.invoices > MAX_SEEDED_INVOICES) {
+    throw new SimulatorInputError('invoices', options.invoices, `an integer from 0 to ${MAX_SEEDED_INVOICES}`);
+  }
   const random = new SeededRandom(options.seed);
   const firstDate = options.firstInvoiceDate ?? DEFAULT_FIRST_INVOICE_DATE;
   const createdAt = `${addDays(firstDate, -365)}T08:00:00Z`;
@@ -140,7 +145,10 @@ function planInvoiceKinds(random: SeededRandom, count: number): InvoiceKind[] {
 export class InvoiceGenerator {
   private nextNumber = FIRST_INVOICE_NUMBER;
   private nextSeededDate: string;
+  /** Issued invoices that a credit note may credit, in the order they were issued. */
   private readonly creditable: SimulatedInvoice[] = [];
+  /** GUIDs of the invoices that a credit note already credits; each invoice is credited at most once. */
+  private readonly credited = new Set<string>();
 
   constructor(
     private readonly random: SeededRandom,
@@ -157,13 +165,22 @@ export class InvoiceGenerator {
     this.nextSeededDate = this.random.chance(0.6) ? date : nextWorkingDay(date);
     const number = this.nextNumber;
     const timestamp = new Date(Date.parse(`${date}${SEEDED_CHANGE_TIME}`) + (number % 3600) * 1000).toISOString();
-    return this.issue(this.randomDraft(kind, date), timestamp);
+    return this.generate(kind, date, timestamp);
   }
 
   /** Generates an issued invoice dated today and changed now, for invoices added while the simulator runs. */
   generateNow(now: Date): SimulatedInvoice {
     const kind: InvoiceKind = this.random.chance(0.08) ? 'credit-note' : this.random.chance(0.05) ? 'eur' : 'standard';
-    return this.issue(this.randomDraft(kind, now.toISOString().slice(0, 10)), now.toISOString());
+    return this.generate(kind, now.toISOString().slice(0, 10), now.toISOString());
+  }
+
+  /** Issues an invoice of a kind; a credit note becomes a standard invoice when every invoice is credited. */
+  private generate(kind: InvoiceKind, date: string, timestamp: string): SimulatedInvoice {
+    if (kind === 'credit-note') {
+      const creditNote = this.issueCreditNote(date, timestamp);
+      if (creditNote) return creditNote;
+    }
+    return this.issue(this.randomDraft(kind, date), timestamp);
   }
 
   /** Issues an invoice from a draft with the next invoice number, in the status Sendt. */
@@ -178,6 +195,31 @@ export class InvoiceGenerator {
     this.nextNumber += 1;
     if (!draft.isCreditNote && draft.customerNumber !== PM_ONLY_CUSTOMER_NUMBER) this.creditable.push(invoice);
     return invoice;
+  }
+
+  /** Issues a credit note of part of an earlier invoice that no credit note credits yet, and links the two. */
+  private issueCreditNote(date: string, timestamp: string): SimulatedInvoice | null {
+    const credited = this.pickUncredited();
+    if (!credited) return null;
+    const creditNote = this.issue(this.creditNoteDraft(credited, date), timestamp);
+    this.credited.add(credited.guid);
+    // RelatedInvoiceSubModel: the invoice that this credit note credits.
+    creditNote.body.creditNoteInvoice = { guid: credited.guid, number: credited.body.number };
+    return creditNote;
+  }
+
+  /**
+   * Draws an invoice to credit. When the drawn one is credited already, the next uncredited one after it is taken
+   * instead of drawing again, so that the random stream, and with it every later invoice, stays as it was.
+   */
+  private pickUncredited(): SimulatedInvoice | null {
+    if (this.credited.size >= this.creditable.length) return null;
+    const drawn = Math.floor(this.random.next() * this.creditable.length);
+    for (let step = 0; step < this.creditable.length; step++) {
+      const candidate = this.creditable[(drawn + step) % this.creditable.length];
+      if (!this.credited.has(candidate.guid)) return candidate;
+    }
+    return null;
   }
 
   /** Generates an invoice that is not issued yet: no number, no KID, a status without flags. */
@@ -202,8 +244,6 @@ export class InvoiceGenerator {
   }
 
   private randomDraft(kind: InvoiceKind, date: string): InvoiceDraft {
-    if (kind === 'credit-note' && this.creditable.length > 0) return this.creditNoteDraft(date);
-
     const customerNumber =
       kind === 'pm-only-customer'
         ? PM_ONLY_CUSTOMER_NUMBER
@@ -225,8 +265,7 @@ export class InvoiceGenerator {
   }
 
   /** Builds the draft of a credit note of some rows of an earlier invoice, in its currency and for its customer. */
-  private creditNoteDraft(date: string): InvoiceDraft {
-    const credited = this.random.pick(this.creditable);
+  private creditNoteDraft(credited: SimulatedInvoice, date: string): InvoiceDraft {
     const body = credited.body as {
       number: number;
       customer: { number: number };

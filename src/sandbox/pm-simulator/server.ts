@@ -5,7 +5,7 @@ import { ADMIN_PREFIX, handleAdminRequest } from './admin-routes';
 import { ApiFailure, exceptionResponse, type SimulatorRequest, type SimulatorResponse } from './http-exchange';
 import { resourceRoutes, type ResourceRoute } from './resource-routes';
 import { seedOrganisation } from './seed';
-import { PmSimulatorState, type PmSimulatorSettings } from './state';
+import { PmSimulatorState, type InjectedFault, type PmSimulatorSettings } from './state';
 import { refreshToken, requestToken, type SimulatorCredentials } from './token-routes';
 
 /** Client id that the simulator accepts by default, meant for the sandbox only. */
@@ -18,7 +18,12 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Options of {@link startPmSimulator}; knobs can also change later through `state.configure`. */
 export interface PmSimulatorOptions extends Partial<PmSimulatorSettings> {
-  /** TCP port on 127.0.0.1; 0 picks a free port. @default 0 */
+  /**
+   * IP address the server listens on. `0.0.0.0` listens on every IPv4 interface, which a container needs.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /** TCP port; 0 picks a free port. @default 0 */
   port?: number;
   /** Number of issued invoices to seed. @default 50 */
   invoices?: number;
@@ -38,7 +43,10 @@ export interface PmSimulatorOptions extends Partial<PmSimulatorSettings> {
 
 /** A running simulator. */
 export interface PmSimulator {
-  /** Base URL that the `/v1/...` routes follow, for example `http://127.0.0.1:40123`. */
+  /**
+   * Base URL that the `/v1/...` routes follow, for example `http://127.0.0.1:40123`. A server that listens on every
+   * interface gets the loopback address of the same IP version here.
+   */
   url: string;
   state: PmSimulatorState;
   /** Stops the server and closes open connections. */
@@ -52,17 +60,19 @@ const DEFAULT_SETTINGS: PmSimulatorSettings = {
   retryAfterSeconds: 1,
   tokenLifetimeSeconds: 3600,
   refreshTokenLifetimeSeconds: 86_400,
+  faultsOnTokenRoutes: false,
 };
 
 /**
- * Starts an HTTP server on 127.0.0.1 that serves the routes of PM's REST API that the import uses, with the same
- * shapes, paging, token routes, `Client_Id` check and ExceptionModel errors, over data seeded from `seed`.
+ * Starts an HTTP server (on 127.0.0.1 unless `host` names another address) that serves the routes of PM's REST API
+ * that the import uses, with the same shapes, paging, token routes, `Client_Id` check and ExceptionModel errors, over
+ * data seeded from `seed`.
  */
 export async function startPmSimulator(options: PmSimulatorOptions = {}): Promise<PmSimulator> {
   const seed = options.seed ?? 1;
   const settings: PmSimulatorSettings = { ...DEFAULT_SETTINGS };
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof PmSimulatorSettings)[]) {
-    if (options[key] !== undefined) settings[key] = options[key];
+    if (options[key] !== undefined) Object.assign(settings, { [key]: options[key] });
   }
   const organisation = seedOrganisation({
     seed,
@@ -114,7 +124,13 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
         hadBearer: /^Bearer /.test(request.headers.authorization ?? ''),
       });
     }
-    write(outgoing, response);
+    try {
+      write(outgoing, response);
+    } catch (error) {
+      // A header value Node refuses to send; the connection is dropped instead of ending the process.
+      options.onUnexpectedError?.(error, `${incoming.method ?? 'GET'} ${incoming.url ?? '/'}`);
+      outgoing.destroy();
+    }
   }
 
   async function answerApi(request: SimulatorRequest): Promise<SimulatorResponse> {
@@ -125,20 +141,14 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
         name: 'Client_Id',
       });
     }
-    if (request.method === 'POST' && request.pathname === '/v1/token') return requestToken(request, state, credentials);
-    if (request.method === 'POST' && request.pathname === '/v1/refreshtoken') return refreshToken(request, state);
-
-    const match = matchRoute(routes, request);
-    const fault = state.nextFault();
-    if (fault) {
-      const headers: Record<string, string> = fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {};
-      const type =
-        fault.status >= 500
-          ? 'InternalSystemError'
-          : fault.status === 401
-            ? 'AuthenticationRequired'
-            : 'InvalidRequest';
-      throw new ApiFailure(fault.status, type, fault.message ?? `Injected failure ${fault.status}`, undefined, headers);
+    const tokenRoute = request.method === 'POST' && TOKEN_PATHS.includes(request.pathname);
+    const match = tokenRoute ? null : matchRoute(routes, request);
+    const fault = state.nextFault(tokenRoute);
+    if (fault) throw faultFailure(fault);
+    if (match === null) {
+      return request.pathname === '/v1/token'
+        ? requestToken(request, state, credentials)
+        : refreshToken(request, state);
     }
 
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
@@ -165,9 +175,10 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
     });
   }
 
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -175,7 +186,7 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     state,
     stop: async () => {
       for (const timer of delays) clearTimeout(timer);
@@ -186,6 +197,24 @@ export async function startPmSimulator(options: PmSimulatorOptions = {}): Promis
       });
     },
   };
+}
+
+/** Returns the host part of a URL that reaches a server listening on `host` from the same machine. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Paths of the token routes, which take no bearer token. */
+const TOKEN_PATHS = ['/v1/token', '/v1/refreshtoken'];
+
+/** Builds the ExceptionModel failure of an injected fault. */
+function faultFailure(fault: InjectedFault): ApiFailure {
+  const headers: Record<string, string> = fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {};
+  const type =
+    fault.status >= 500 ? 'InternalSystemError' : fault.status === 401 ? 'AuthenticationRequired' : 'InvalidRequest';
+  return new ApiFailure(fault.status, type, fault.message ?? `Injected failure ${fault.status}`, undefined, headers);
 }
 
 function matchRoute(routes: ResourceRoute[], request: SimulatorRequest): { route: ResourceRoute; guid: string } {

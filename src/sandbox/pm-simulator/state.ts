@@ -1,3 +1,10 @@
+import {
+  FaultSchema,
+  GenerateInvoicesSchema,
+  InvoiceDraftSchema,
+  parseInput,
+  SettingsChangeSchema,
+} from './admin-input';
 import type { InvoiceDraft } from './invoice-builder';
 import { SimulatorInputError } from './input-errors';
 import { SeededRandom } from './random';
@@ -17,17 +24,22 @@ export interface PmSimulatorSettings {
   latencyMs: number;
   /** Share (0 to 1) of resource requests that get a 429 response with `Retry-After`. */
   share429: number;
-  /** Share (0 to 1) of resource requests that get a 500 response. */
+  /** Share (0 to 1) of resource requests that get a 500 response; with `share429`, at most 1. */
   share500: number;
-  /** `Retry-After` of the 429 answers, in seconds. */
+  /** `Retry-After` of the 429 responses, in whole seconds. */
   retryAfterSeconds: number;
   /** Lifetime of access tokens issued from now on, in seconds. */
   tokenLifetimeSeconds: number;
   /** Lifetime of refresh tokens issued from now on, in seconds. */
   refreshTokenLifetimeSeconds: number;
+  /**
+   * Whether queued faults and the shares of 429 and 500 also apply to `POST /v1/token` and
+   * `POST /v1/refreshtoken`; otherwise only resource requests fail.
+   */
+  faultsOnTokenRoutes: boolean;
 }
 
-/** An error response queued for the next resource requests, ahead of the random shares. */
+/** An error response queued for the next requests, ahead of the random shares. */
 export interface InjectedFault {
   /** HTTP status, for example 429 or 503. */
   status: number;
@@ -35,8 +47,24 @@ export interface InjectedFault {
   retryAfter?: string;
   /** Detail message of the ExceptionModel response. */
   message?: string;
-  /** Number of requests to answer so. @default 1 */
+  /** Number of requests that get this response, from 1 to 10,000. @default 1 */
   count?: number;
+}
+
+/** A queued fault and the number of requests that still get it. */
+interface QueuedFault {
+  fault: InjectedFault;
+  remaining: number;
+}
+
+/** A response of one invoice that a test can replace: the invoice, its rows or its PDF. */
+export type InvoiceResource = 'invoice' | 'rows' | 'pdf';
+
+/** A response served byte for byte instead of the simulator's own, for tests of malformed responses. */
+export interface RawResponse {
+  status: number;
+  body: string | Uint8Array;
+  contentType: string;
 }
 
 /** A status change received through `PATCH /v1/invoices/{guid}`. */
@@ -72,8 +100,11 @@ export class PmSimulatorState {
   readonly tokens = new TokenStore();
   readonly statusChanges: RecordedStatusChange[] = [];
   readonly requests: RequestRecord[] = [];
+  /** Injected error responses served so far, queued or drawn by the shares, by HTTP status. */
+  readonly faultsServed: Record<number, number> = {};
   private readonly invoices = new Map<string, SimulatedInvoice>();
-  private readonly faults: InjectedFault[] = [];
+  private readonly faults: QueuedFault[] = [];
+  private readonly rawResponses = new Map<string, RawResponse>();
   private readonly faultRandom: SeededRandom;
 
   constructor(
@@ -90,40 +121,68 @@ export class PmSimulatorState {
     this.faultRandom = new SeededRandom(seed ^ 0x5eed);
   }
 
-  /** Changes knobs while the simulator runs. */
+  /**
+   * Changes knobs while the simulator runs. Raises {@link SimulatorInputError} for an unknown setting or a value
+   * out of range, and then changes nothing.
+   */
   configure(changes: Partial<PmSimulatorSettings>): PmSimulatorSettings {
-    for (const [key, value] of Object.entries(changes) as [keyof PmSimulatorSettings, unknown][]) {
-      if (!(key in this.settings)) throw new SimulatorInputError('setting', key, Object.keys(this.settings).join(', '));
-      const isShare = key === 'share429' || key === 'share500';
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (isShare && value > 1)) {
-        throw new SimulatorInputError(key, value, isShare ? 'a share from 0 to 1' : 'a number of 0 or more');
-      }
-      if ((key === 'tokenLifetimeSeconds' || key === 'refreshTokenLifetimeSeconds') && value === 0) {
-        throw new SimulatorInputError(key, value, 'a lifetime of more than 0 seconds');
-      }
-      this.settings[key] = value;
+    const parsed = parseInput(SettingsChangeSchema, changes, 'settings');
+    const next = { ...this.settings, ...parsed };
+    // The tolerance lets shares such as 0.7 and 0.3 through despite binary rounding.
+    if (next.share429 + next.share500 > 1 + 1e-9) {
+      throw new SimulatorInputError('settings.share500', next.share500, `at most ${1 - next.share429} with share429`);
     }
+    Object.assign(this.settings, next);
     return { ...this.settings };
   }
 
-  /** Queues error responses for the next resource requests (not the token routes). */
+  /**
+   * Queues `count` error responses for the next requests: resource requests, and token requests when
+   * `faultsOnTokenRoutes` is set. Raises {@link SimulatorInputError} for a fault it cannot send.
+   */
   injectFault(fault: InjectedFault): void {
-    if (!Number.isInteger(fault.status) || fault.status < 400 || fault.status > 599) {
-      throw new SimulatorInputError('status', fault.status, 'an HTTP error status from 400 to 599');
-    }
-    for (let i = 0; i < (fault.count ?? 1); i++) {
-      this.faults.push({ status: fault.status, retryAfter: fault.retryAfter, message: fault.message });
-    }
+    const parsed = parseInput(FaultSchema, fault, 'fault');
+    const { count = 1, ...response } = parsed;
+    this.faults.push({ fault: response, remaining: count });
   }
 
-  /** Returns the error response for the next resource request, if any: a queued one first, then by the shares. */
-  nextFault(): InjectedFault | null {
-    const queued = this.faults.shift();
-    if (queued) return queued;
+  /**
+   * Returns the error response for the next request, if any: a queued one first, then one drawn by the shares.
+   * Token requests get none unless `faultsOnTokenRoutes` is set.
+   */
+  nextFault(tokenRoute = false): InjectedFault | null {
+    const fault = this.drawFault(tokenRoute);
+    if (fault) this.faultsServed[fault.status] = (this.faultsServed[fault.status] ?? 0) + 1;
+    return fault;
+  }
+
+  private drawFault(tokenRoute: boolean): InjectedFault | null {
+    if (tokenRoute && !this.settings.faultsOnTokenRoutes) return null;
+    const queued = this.faults[0];
+    if (queued) {
+      queued.remaining -= 1;
+      if (queued.remaining === 0) this.faults.shift();
+      return queued.fault;
+    }
     const draw = this.faultRandom.next();
     if (draw < this.settings.share429) return { status: 429, retryAfter: String(this.settings.retryAfterSeconds) };
     if (draw < this.settings.share429 + this.settings.share500) return { status: 500 };
     return null;
+  }
+
+  /**
+   * Serves `response` to every `GET` of the invoice's `resource` instead of the simulator's own, until it is set
+   * back to null. The bytes are sent as they are, so a test can serve a body that is not JSON or not a PDF.
+   */
+  serveRaw(guid: string, resource: InvoiceResource, response: RawResponse | null): void {
+    this.requireInvoice(guid);
+    if (response === null) this.rawResponses.delete(`${guid}/${resource}`);
+    else this.rawResponses.set(`${guid}/${resource}`, response);
+  }
+
+  /** Returns the response that replaces the invoice's `resource`, if a test set one. */
+  rawResponse(guid: string, resource: InvoiceResource): RawResponse | undefined {
+    return this.rawResponses.get(`${guid}/${resource}`);
   }
 
   /** Records a request and its response status, keeping the latest {@link MAX_REQUEST_RECORDS}. */
@@ -166,18 +225,20 @@ export class PmSimulatorState {
     return this.customers.find((customer) => customer.guid === guid);
   }
 
-  /** Issues an invoice with the next invoice number, changed now, in the status Sendt. */
+  /**
+   * Issues an invoice with the next invoice number, changed now, in the status Sendt. Raises
+   * {@link SimulatorInputError} for a draft of the wrong shape or with values the simulator cannot invoice.
+   */
   addInvoice(draft: InvoiceDraft): SimulatedInvoice {
-    const invoice = this.organisation.generator.issue(draft, new Date().toISOString());
+    const parsed = parseInput(InvoiceDraftSchema, draft, 'invoice');
+    const invoice = this.organisation.generator.issue(parsed, new Date().toISOString());
     this.invoices.set(invoice.guid, invoice);
     return invoice;
   }
 
   /** Issues `count` generated invoices dated today and changed now. */
   addGeneratedInvoices(count: number): SimulatedInvoice[] {
-    if (!Number.isInteger(count) || count < 1 || count > 10_000) {
-      throw new SimulatorInputError('count', count, 'an integer from 1 to 10000');
-    }
+    parseInput(GenerateInvoicesSchema, { count }, 'invoices');
     return Array.from({ length: count }, () => {
       const invoice = this.organisation.generator.generateNow(new Date());
       this.invoices.set(invoice.guid, invoice);
