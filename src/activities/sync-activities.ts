@@ -1,6 +1,7 @@
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { invoiceWorkflowStartOptions } from '../config/invoice-workflow-options';
+import { invoiceWorkflowStartOptions, type InvoiceWorkflowMemo } from '../config/invoice-workflow-options';
+import { duplicateInvoiceWorkflowId } from '../workflows/definitions';
 import type { PmInvoiceListItem } from '../project-management/invoice-schemas';
 import type { ClientRegistry } from './client-registry';
 import type { ChangedInvoices, JournalActivities } from './contracts';
@@ -68,15 +69,17 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
           const reported = { ...progress };
           const outcomes = await Promise.all(
             batch.map(async (invoice) => {
+              const options = invoiceWorkflowStartOptions(settings, taskQueue, invoice);
               try {
-                await temporal.workflow.start(
-                  'invoiceWorkflow',
-                  invoiceWorkflowStartOptions(settings, taskQueue, invoice),
-                );
+                await temporal.workflow.start('invoiceWorkflow', options);
                 return 'started';
               } catch (error) {
                 if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-                return 'already known';
+                const importedGuid = await guidOfExistingWorkflow(temporal, options.workflowId);
+                if (!invoice.invoiceGuid || !importedGuid || importedGuid === invoice.invoiceGuid) {
+                  return 'already known';
+                }
+                return startDuplicateWorkflow(temporal, options, invoice.invoiceGuid, importedGuid);
               } finally {
                 // Each start shows that the activity is alive, even when a slow server delays the rest of the batch.
                 heartbeat(reported);
@@ -93,6 +96,42 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
         return { started, alreadyKnown };
       }),
   };
+}
+
+/** Returns the PM invoice guid in the memo of the workflow `workflowId`, or undefined when it has none. */
+async function guidOfExistingWorkflow(temporal: Client, workflowId: string): Promise<string | undefined> {
+  const description = await temporal.workflow.getHandle(workflowId).describe();
+  const guid = (description.memo as InvoiceWorkflowMemo | undefined)?.invoiceGuid;
+  return typeof guid === 'string' ? guid : undefined;
+}
+
+/**
+ * Starts a workflow of its own for a PM invoice whose number belongs to another PM invoice's workflow. Without it
+ * the second invoice would count as already known and never reach VB. With it, the duplicate waits in
+ * NeedsAttention under the same invoice number.
+ */
+async function startDuplicateWorkflow(
+  temporal: Client,
+  options: ReturnType<typeof invoiceWorkflowStartOptions>,
+  invoiceGuid: string,
+  importedGuid: string,
+): Promise<'started' | 'already known'> {
+  const [input] = options.args;
+  const workflowId = duplicateInvoiceWorkflowId(input.client, input.invoiceNumber, invoiceGuid);
+  try {
+    await temporal.workflow.start('invoiceWorkflow', { ...options, workflowId });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return 'already known';
+  }
+  log.warn('PM has a second invoice with a number already imported; it waits in NeedsAttention', {
+    client: input.client,
+    invoiceNumber: input.invoiceNumber,
+    invoiceGuid,
+    importedGuid,
+    workflowId,
+  });
+  return 'started';
 }
 
 /** Returns the progress an earlier attempt reported, or a fresh start when there is none or it does not fit. */

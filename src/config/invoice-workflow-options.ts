@@ -20,9 +20,15 @@ export function invoiceWorkflowSettings(client: ClientSettings): InvoiceWorkflow
   };
 }
 
+/** Memo of an invoice workflow: the PM invoice it was started for, when the starter knew it. */
+export interface InvoiceWorkflowMemo {
+  invoiceGuid?: string;
+}
+
 /**
  * Returns the options that start one invoice's workflow. The reuse policy rejects a second workflow with the same
- * id, even after the first has closed, so discovering an invoice twice never imports it twice.
+ * id, even after the first has closed, so discovering an invoice twice never imports it twice. The memo keeps the
+ * PM invoice's guid, so that a later PM invoice with the same number is distinguished from the same invoice listed again.
  */
 export function invoiceWorkflowStartOptions(
   client: ClientSettings,
@@ -42,6 +48,7 @@ export function invoiceWorkflowStartOptions(
     taskQueue,
     args: [input] as [InvoiceWorkflowInput],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    memo: (invoice.invoiceGuid ? { invoiceGuid: invoice.invoiceGuid } : {}) satisfies InvoiceWorkflowMemo,
     typedSearchAttributes: new TypedSearchAttributes([
       { key: CLIENT_KEY, value: client.key },
       { key: INVOICE_NUMBER, value: invoice.invoiceNumber },

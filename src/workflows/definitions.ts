@@ -9,6 +9,14 @@ export function invoiceWorkflowId(client: string, invoiceNumber: string): string
   return `invoice/${client}/${invoiceNumber}`;
 }
 
+/**
+ * Returns the id of the workflow for a second PM invoice that has the number of an invoice already imported. That
+ * workflow stops in NeedsAttention at its fetch, where the duplicate number is found, so that an operator finds it there.
+ */
+export function duplicateInvoiceWorkflowId(client: string, invoiceNumber: string, invoiceGuid: string): string {
+  return `${invoiceWorkflowId(client, invoiceNumber)}/${invoiceGuid}`;
+}
+
 /** Returns the id of a client's sync workflow: `sync/<client>`. */
 export function syncWorkflowId(client: string): string {
   return `sync/${client}`;

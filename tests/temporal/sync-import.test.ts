@@ -170,6 +170,28 @@ describe('sync on the dev server', () => {
     expect(result.stdout).toContain('1 invoice(s)');
   });
 
+  test('later invoice with imported number waits in NeedsAttention', async () => {
+    const imported = invoices().find((invoice) => invoice.customer !== UNKNOWN_CUSTOMER)!;
+    const [second] = fixture.simulator.state.addGeneratedInvoices(1);
+    fixture.simulator.state.updateInvoice(second.guid, { number: Number(imported.number) });
+    const secondCustomer = String((second.body.customer as { number: number }).number);
+
+    const handle = dev.env.client.workflow.getHandle(`invoice/acme/${imported.number}/${second.guid}`);
+    await waitUntil(
+      async () => (await handle.query(progressQuery).catch(() => null))?.status === 'NeedsAttention',
+      120_000,
+    );
+    const { attention } = await handle.query(progressQuery);
+    expect(attention?.errorType).toBe('DuplicateInvoiceNumberError');
+    expect(attention?.message).toContain(`PM has 2 invoices numbered ${imported.number}`);
+
+    expect(await fixture.repository.countVouchers(keyOf(imported))).toBe(1);
+    expect(await fixture.repository.importedCustomers(fixture.client, imported.number)).toEqual([imported.customer]);
+    if (secondCustomer !== imported.customer) {
+      expect(await fixture.repository.countVouchers(keyOf({ ...imported, customer: secondCustomer }))).toBe(0);
+    }
+  });
+
   test('sweep start, status, stop', async () => {
     const handle = dev.env.client.workflow.getHandle(sweepWorkflowId('acme'));
 
