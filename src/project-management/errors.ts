@@ -84,12 +84,14 @@ export class PmNotFoundError extends PmApiError {
 }
 
 /**
- * PM rejected the client credentials, or rejected an access token that was renewed just before. Not retryable:
- * the client id, secret or scope in the configuration needs correcting.
+ * PM rejected the client credentials, or rejected an access token that was renewed just before. Rejected
+ * credentials are not retryable, because the client id, secret or scope in the configuration needs correcting. A
+ * renewed token rejected on another route is retryable, because PM accepted the credentials that obtained it, so
+ * the token expired or was revoked before the request reached PM.
  */
 export class PmAuthenticationError extends PmApiError {
-  constructor(message: string, context: PmErrorContext, status: number, pmErrorType: string | null) {
-    super(message, { ...context, status, retryable: false, pmErrorType });
+  constructor(message: string, context: PmErrorContext, status: number, pmErrorType: string | null, retryable = false) {
+    super(message, { ...context, status, retryable, pmErrorType });
   }
 }
 

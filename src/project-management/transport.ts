@@ -25,6 +25,9 @@ export interface PmRequest extends PmErrorContext {
   accept: 'application/json' | 'application/pdf';
 }
 
+/** Routes that issue tokens: a 401 there means PM rejected the credentials or the refresh token. */
+const TOKEN_ROUTES = new Set(['POST /v1/token', 'POST /v1/refreshtoken']);
+
 /** Axios error codes of a request that could not be built, so that sending it again cannot succeed. */
 const PERMANENT_NETWORK_CODES = new Set([
   'ERR_BAD_OPTION',
@@ -105,13 +108,23 @@ export class PmTransport {
       error = new PmServerError(`${summary}. The request can be retried.`, context, status, retryAfterMs, type);
     } else if (status === 404) {
       error = new PmNotFoundError(`${summary}. PM does not know the resource; check that it exists.`, context, type);
-    } else if (status === 401) {
+    } else if (status === 401 && TOKEN_ROUTES.has(request.route)) {
       error = new PmAuthenticationError(
-        `${summary}. PM rejected the client's credentials or a freshly issued access token; check the client id, ` +
-          'client secret and scope configured for PM.',
+        `${summary}. PM rejected the client's credentials; check the client id, client secret and scope configured ` +
+          'for PM.',
         context,
         status,
         type,
+      );
+    } else if (status === 401) {
+      error = new PmAuthenticationError(
+        `${summary}. PM rejected an access token issued just before, so it expired or was revoked on the way; the ` +
+          'request can be retried. If this keeps happening, check the client id, client secret and scope configured ' +
+          'for PM.',
+        context,
+        status,
+        type,
+        true,
       );
     } else {
       error = new PmRequestRejectedError(

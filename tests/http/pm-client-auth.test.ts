@@ -83,17 +83,18 @@ describe('PM client authentication', () => {
     expect(simulator.state.tokens.refreshedCount).toBe(0);
   });
 
-  test('401 after renewal is final', async () => {
+  test('401 after renewal is retryable', async () => {
     const { client } = clientOf(simulator);
-    await client.getInvoiceStatuses();
+    const [invoice] = await client.listIssuedInvoicesChangedSince(null);
     simulator.state.injectFault({ status: 401, count: 2 });
 
-    const error = await rejectionOf(client.getInvoiceStatuses());
+    const error = await rejectionOf(client.getInvoice(invoice.guid));
 
     expect(error).toBeInstanceOf(PmAuthenticationError);
-    expect((error as PmAuthenticationError).retryable).toBe(false);
+    expect((error as PmAuthenticationError).retryable).toBe(true);
     expect((error as PmAuthenticationError).status).toBe(401);
-    expect((error as PmAuthenticationError).route).toBe('GET /v1/invoicestatuses');
+    expect((error as PmAuthenticationError).route).toBe('GET /v1/invoices/{guid}');
+    expect(error.message).toContain('the request can be retried');
     expect(unauthorizedAnswers()).toBe(2);
   });
 
