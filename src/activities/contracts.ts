@@ -134,8 +134,10 @@ export interface SweptLedgerStatuses {
   changed: number;
   /** Changed invoices whose running workflow received `refreshStatus`. */
   signalled: number;
-  /** Changed invoices whose workflow has closed, so no one needs the signal. */
+  /** Changed invoices whose workflow has closed, so their new status is not written to PM. */
   closed: number;
+  /** Numbers of the closed invoices of {@link closed}, at most `MAX_CLOSED_REPORTED` of them. */
+  closedInvoiceNumbers?: string[];
 }
 
 /** Person and reason of an admin action, recorded in the workflow history. */

@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { ChangedLedgerStatus } from '../visma-business/ledger-sweep';
-import { invoiceWorkflowId, refreshStatusSignal } from '../workflows/definitions';
+import { invoiceWorkflowId, MAX_CLOSED_REPORTED, refreshStatusSignal } from '../workflows/definitions';
 import type { ClientRegistry } from './client-registry';
 import { forEachConcurrently } from './concurrency';
 import type { JournalActivities } from './contracts';
@@ -23,14 +23,15 @@ export function createSweepActivities(registry: ClientRegistry, temporal: Client
     /**
      * Reads the client's invoices whose ledger status changed since the last sweep, signals `refreshStatus` to each
      * one's workflow, and stores the state read as swept. An invoice is marked only after its signal was delivered
-     * or its workflow found closed, so a failed signal is sent again by the next attempt or pass.
+     * or its workflow found closed, so a failed signal is sent again by the next attempt or pass. A closed workflow
+     * is logged and reported by number, because no one writes that invoice's new status to PM.
      */
     sweepLedgerStatuses: (input) =>
       classifyFailures(async () => {
         const { vb } = registry.get(input.client);
         const changed = await vb.readChangedLedgerStatuses(input.client);
         let signalled = 0;
-        let closed = 0;
+        const closed: ChangedLedgerStatus[] = [];
 
         for (let start = 0; start < changed.length; start += CHANGES_PER_CHUNK) {
           const delivered: ChangedLedgerStatus[] = [];
@@ -50,7 +51,16 @@ export function createSweepActivities(registry: ClientRegistry, temporal: Client
                   signalled++;
                 } catch (error) {
                   if (!(error instanceof WorkflowNotFoundError)) throw error;
-                  closed++;
+                  closed.push(change);
+                  log.warn(
+                    'invoice workflow is closed, so the changed status is not written to PM; set it in PM by hand',
+                    {
+                      client: input.client,
+                      invoiceNumber: change.key.invoiceNumber,
+                      status: change.status,
+                      remainingOre: change.remainingOre,
+                    },
+                  );
                 }
                 delivered.push(change);
               },
@@ -70,7 +80,12 @@ export function createSweepActivities(registry: ClientRegistry, temporal: Client
             throw signalError;
           }
         }
-        return { changed: changed.length, signalled, closed };
+        return {
+          changed: changed.length,
+          signalled,
+          closed: closed.length,
+          closedInvoiceNumbers: closed.slice(0, MAX_CLOSED_REPORTED).map((change) => change.key.invoiceNumber),
+        };
       }),
   };
 }

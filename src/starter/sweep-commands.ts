@@ -21,26 +21,38 @@ export async function startStatusSweep(
   settings: ClientSettings,
 ): Promise<SweepStartOutcome> {
   const workflowId = sweepWorkflowId(settings.key);
-  if (!settings.polling.statusSweep) {
+  const outcome = await startSweepWorkflow(client, config, settings);
+  if (outcome === 'turned-off') {
     console.log(
       `Status sweep of client ${settings.key} is turned off (polling.statusSweep); invoices poll on their own`,
     );
-    return 'turned-off';
+  } else if (outcome === 'started') {
+    console.log(
+      `Status sweep of client ${settings.key} started (${workflowId}), every ${settings.polling.statusSweepSeconds} s`,
+    );
+  } else {
+    console.log(`Status sweep of client ${settings.key} is already running (${workflowId})`);
   }
+  return outcome;
+}
+
+/** Starts the client's status sweep unless it runs already or the client has `polling.statusSweep` off. */
+export async function startSweepWorkflow(
+  client: Client,
+  config: ClientsFile,
+  settings: ClientSettings,
+): Promise<SweepStartOutcome> {
+  if (!settings.polling.statusSweep) return 'turned-off';
   try {
     await client.workflow.start<typeof statusSweepWorkflow>('statusSweepWorkflow', {
-      workflowId,
+      workflowId: sweepWorkflowId(settings.key),
       taskQueue: config.temporal.taskQueue,
       args: [{ client: settings.key, intervalSeconds: settings.polling.statusSweepSeconds }],
       typedSearchAttributes: new TypedSearchAttributes([{ key: CLIENT_KEY, value: settings.key }]),
     });
-    console.log(
-      `Status sweep of client ${settings.key} started (${workflowId}), every ${settings.polling.statusSweepSeconds} s`,
-    );
     return 'started';
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    console.log(`Status sweep of client ${settings.key} is already running (${workflowId})`);
     return 'already-running';
   }
 }
@@ -93,6 +105,17 @@ export function registerSweepCommands(program: Command): void {
           console.log(`Status sweep of client ${progress.client}: ${description.status.name.toLowerCase()}`);
           console.log(`  passes ${progress.passes}, invoices signalled ${progress.invoicesSignalled}`);
           console.log(`  last pass ${progress.lastPassAt ?? '-'}, next pass ${progress.nextPassAt ?? '-'}`);
+          if (progress.failedPasses > 0) {
+            const last = progress.lastFailure
+              ? `; last at ${progress.lastFailure.at}: ${progress.lastFailure.message}`
+              : '';
+            console.log(`  failed passes ${progress.failedPasses}${last}`);
+          }
+          if (progress.closedInvoices.length > 0) {
+            console.log(
+              `  status changed after the workflow closed, not written to PM: invoice ${progress.closedInvoices.join(', ')}`,
+            );
+          }
         } catch (error) {
           if (!(error instanceof WorkflowNotFoundError)) throw error;
           console.error(`Client ${options.client} has no status sweep; start it with \`journal-import sweep start\``);

@@ -5,6 +5,7 @@ import { temporalConnectionOptions } from '../config/temporal-connection';
 import { chaosExecutorWrapper, CHAOS_SQL_ENV } from '../sandbox/chaos/fault-injecting-executor';
 import { createJsonLogger } from './json-logger';
 import { createJournalWorker } from './journal-worker';
+import { startMissingStatusSweeps } from './sweep-guard';
 
 /** Environment variable with the worker's log level: TRACE, DEBUG, INFO (the default), WARN or ERROR. */
 export const LOG_LEVEL_ENV = 'JOURNAL_IMPORT_LOG_LEVEL';
@@ -55,8 +56,12 @@ export async function runWorkerProcess(configFile: string, env: NodeJS.ProcessEn
     clients: config.clients.map((entry) => entry.key),
     metricsAddress: config.metricsAddress ?? null,
   });
+  const running = journal.worker.run();
+  // The rejection is handled by the await below; this keeps it from counting as unhandled in the meantime.
+  running.catch(() => undefined);
+  await startMissingStatusSweeps(client, config, logger);
   try {
-    await journal.worker.run();
+    await running;
   } finally {
     await journal.close();
     await clientConnection.close();

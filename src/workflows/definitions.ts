@@ -131,7 +131,16 @@ export interface SweepProgress {
   lastPassAt: string | null;
   nextPassAt: string | null;
   stopping: boolean;
+  /** Passes that failed after their retries, over every pass. */
+  failedPasses: number;
+  /** Error of the last failed pass in this run. */
+  lastFailure: { message: string; at: string } | null;
+  /** Invoices, newest first, whose status changed after their workflow closed, so PM did not receive it. */
+  closedInvoices: string[];
 }
+
+/** Closed invoices that the status sweep reports by number, per pass and in its progress. */
+export const MAX_CLOSED_REPORTED = 20;
 
 /** Returns the status sweep's progress. */
 export const sweepProgressQuery = defineQuery<SweepProgress>('sweepProgress');

@@ -3,12 +3,13 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  continueAsNew,
   log,
+  makeContinueAsNewFunc,
   patched,
   proxyActivities,
   setHandler,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -79,6 +80,8 @@ const DEFAULT_FALLBACK_SECONDS = 86_400;
 const STATUS_SWEEP_PATCH = 'status-sweep';
 /** Search attributes are upserted only when a value changes, and the batch number together with status Sent. */
 const SEARCH_ATTRIBUTE_CHANGES_PATCH = 'search-attribute-changes-only';
+/** The memo keeps the PM invoice's guid also when the workflow was started by invoice number. */
+const MEMO_GUID_PATCH = 'memo-invoice-guid';
 
 /** Outcome of a NeedsAttention wait: a person asked to go on, or the wait timed out. */
 type AttentionOutcome = 'retry' | 'timed-out';
@@ -302,7 +305,9 @@ class InvoiceRun {
 
       if (this.shouldContinueAsNew()) {
         await this.settleHandlers(() => this.reimportDuringWatch());
-        await continueAsNew<typeof invoiceWorkflow>({ ...this.input, carried: this.carriedState() });
+        // The memo with the PM invoice's guid goes to the new run, where the sync looks for it.
+        const continueWithMemo = makeContinueAsNewFunc<typeof invoiceWorkflow>({ memo: workflowInfo().memo });
+        await continueWithMemo({ ...this.input, carried: this.carriedState() });
       }
 
       const delayMs = this.watchesWithSweep()
@@ -440,6 +445,10 @@ class InvoiceRun {
       if (STATUS_ORDER.indexOf(statusInPm) > known) this.progress.statusInPm = statusInPm;
     }
     this.invoiceGuid = invoice.invoiceGuid;
+    // The sync distinguishes a second PM invoice with this number by the guid in the memo.
+    if (workflowInfo().memo?.invoiceGuid !== invoice.invoiceGuid && patched(MEMO_GUID_PATCH)) {
+      upsertMemo({ invoiceGuid: invoice.invoiceGuid });
+    }
     this.dueDate = invoice.dueDate;
     this.progress.customerNumber = invoice.customerNumber;
     this.key = {

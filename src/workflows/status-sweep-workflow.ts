@@ -1,13 +1,22 @@
-import { condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { JournalActivities } from '../activities/contracts';
 import { workflowTimeIso, workflowTimeMs } from './clock';
-import { stopSweepSignal, SweepProgress, sweepProgressQuery } from './definitions';
+import { MAX_CLOSED_REPORTED, stopSweepSignal, SweepProgress, sweepProgressQuery } from './definitions';
 
-// No retry limit: a pass that fails, for example while Visma Business is unreachable, is tried again until it
-// succeeds, and the invoices' own fallback reads cover the time in between.
+// A pass is tried for about five minutes. One that still fails, for example while Visma Business is unreachable or
+// a sweep column is missing, is logged and left to the next pass. So the sweep never ends on an error, and a stop
+// request waits at most that long. The invoices' own fallback reads cover the time in between.
 const { sweepLedgerStatuses } = proxyActivities<JournalActivities>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
 });
 
 /** Passes per run before the sweep continues as new, which keeps its history short. */
@@ -20,6 +29,8 @@ export interface StatusSweepInput {
   intervalSeconds: number;
   passes?: number;
   invoicesSignalled?: number;
+  failedPasses?: number;
+  closedInvoices?: string[];
 }
 
 /**
@@ -36,6 +47,9 @@ export async function statusSweepWorkflow(input: StatusSweepInput): Promise<Swee
     lastPassAt: null,
     nextPassAt: null,
     stopping: false,
+    failedPasses: input.failedPasses ?? 0,
+    lastFailure: null,
+    closedInvoices: input.closedInvoices ?? [],
   };
 
   setHandler(sweepProgressQuery, () => progress);
@@ -45,11 +59,27 @@ export async function statusSweepWorkflow(input: StatusSweepInput): Promise<Swee
   });
 
   for (let passInRun = 1; ; passInRun++) {
-    const swept = await sweepLedgerStatuses({ client: input.client });
-    progress.passes += 1;
-    progress.invoicesSignalled += swept.signalled;
-    progress.lastPassAt = workflowTimeIso();
-    if (swept.changed > 0) log.info('status sweep signalled changed invoices', { client: input.client, ...swept });
+    try {
+      const swept = await sweepLedgerStatuses({ client: input.client });
+      progress.passes += 1;
+      progress.invoicesSignalled += swept.signalled;
+      progress.lastPassAt = workflowTimeIso();
+      if (swept.changed > 0) log.info('status sweep signalled changed invoices', { client: input.client, ...swept });
+      if (swept.closed > 0) {
+        progress.closedInvoices = [...(swept.closedInvoiceNumbers ?? []), ...progress.closedInvoices].slice(
+          0,
+          MAX_CLOSED_REPORTED,
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      progress.failedPasses += 1;
+      progress.lastFailure = { message: error.cause?.message ?? error.message, at: workflowTimeIso() };
+      log.warn('status sweep pass failed; the next pass tries again', {
+        client: input.client,
+        error: progress.lastFailure.message,
+      });
+    }
 
     if (progress.stopping) return progress;
     if (passInRun >= PASSES_PER_RUN || workflowInfo().continueAsNewSuggested) {
@@ -58,6 +88,8 @@ export async function statusSweepWorkflow(input: StatusSweepInput): Promise<Swee
         intervalSeconds: input.intervalSeconds,
         passes: progress.passes,
         invoicesSignalled: progress.invoicesSignalled,
+        failedPasses: progress.failedPasses,
+        closedInvoices: progress.closedInvoices,
       });
     }
 

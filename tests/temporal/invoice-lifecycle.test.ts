@@ -94,6 +94,7 @@ describe('invoice lifecycle', () => {
 
     const description = await handle.describe();
     expect(description.raw.workflowExecutionInfo?.firstRunId).not.toBe(description.runId);
+    expect(description.memo?.invoiceGuid).toBe(invoice.guid);
 
     await recordHistory(handle.workflowId, description.raw.workflowExecutionInfo!.firstRunId!, 'invoice-first-run');
     await recordHistory(handle.workflowId, description.runId, 'invoice-paid-after-continue-as-new');

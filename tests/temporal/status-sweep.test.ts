@@ -90,6 +90,7 @@ describe('status sweep', () => {
       .finally(() => journal.close());
 
     expect(result.status).toBe('Paid');
+    expect((await handle.describe()).memo?.invoiceGuid).toBe(invoice.guid);
     const changes = fixture.simulator.state.statusChanges.filter((change) => change.invoiceGuid === invoice.guid);
     expect(changes.map((change) => flagsOf(fixture, change.toStatusGuid))).toEqual(['Sent', 'Open', 'Paid']);
 
@@ -141,7 +142,46 @@ describe('status sweep', () => {
 
     expect(progress.passes).toBeGreaterThanOrEqual(2);
     expect(progress.invoicesSignalled).toBe(0);
+    expect(progress.closedInvoices).toEqual(['10002']);
     expect(await fixture.repository.readChangedLedgerStatuses(fixture.client)).toEqual([]);
+  });
+
+  test('failed pass keeps sweep running', async () => {
+    const settings = fixture.config.clients[0];
+    const { voucherKey } = fixture.repository.names;
+    const journal = await createJournalWorker({
+      config: fixture.config,
+      connection: env.nativeConnection,
+      client: env.client,
+      env: fixture.env,
+    });
+    const renameRestColumn = (from: string, to: string) =>
+      fixture.executor.execute(`ALTER TABLE ${voucherKey.table} RENAME COLUMN ${from} TO ${to}`);
+
+    const [failing, recovered, description] = await journal.worker
+      .runUntil(async () => {
+        await renameRestColumn(voucherKey.sweepRestOre, 'SweepRestOreGone');
+        const sweep = await env.client.workflow.start('statusSweepWorkflow', {
+          workflowId: `${sweepWorkflowId(fixture.client)}-failing`,
+          taskQueue: TASK_QUEUE,
+          args: [{ client: fixture.client, intervalSeconds: settings.polling.statusSweepSeconds }],
+        });
+        await env.sleep('2 hours');
+        const whileFailing = await sweep.query(sweepProgressQuery);
+        await renameRestColumn('SweepRestOreGone', voucherKey.sweepRestOre);
+        await env.sleep('2 hours');
+        const afterFix = await sweep.query(sweepProgressQuery);
+        const running = await sweep.describe();
+        await sweep.signal(stopSweepSignal, { by: 'test', reason: 'test done' });
+        await sweep.result();
+        return [whileFailing, afterFix, running] as const;
+      })
+      .finally(() => journal.close());
+
+    expect(failing.failedPasses).toBeGreaterThanOrEqual(1);
+    expect(failing.lastFailure?.message).toContain('SweepRestOre');
+    expect(recovered.passes).toBeGreaterThan(failing.passes);
+    expect(description.status.name).toBe('RUNNING');
   });
 });
 

@@ -5,10 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { DefaultLogger } from '@temporalio/worker';
 import { invoiceWorkflowStartOptions } from '../../src/config/invoice-workflow-options';
 import type { VoucherKey } from '../../src/domain/voucher';
 import { progressQuery, sweepProgressQuery, sweepWorkflowId, syncWorkflowId } from '../../src/workflows/definitions';
 import { createJournalWorker, JournalWorker } from '../../src/worker/journal-worker';
+import { startMissingStatusSweeps } from '../../src/worker/sweep-guard';
 import { createSandboxFixture, SandboxFixture } from '../harness/sandbox-fixture';
 import { createDevEnvironment, DevEnvironment } from '../harness/temporal-environments';
 
@@ -208,6 +210,19 @@ describe('sync on the dev server', () => {
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toContain('stop requested');
     expect((await handle.result()).passes).toBeGreaterThanOrEqual(1);
+  });
+
+  test('worker start restarts missing sweep', async () => {
+    const handle = dev.env.client.workflow.getHandle(sweepWorkflowId('acme'));
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    const logged: string[] = [];
+    const logger = new DefaultLogger('INFO', (entry) => logged.push(entry.message));
+
+    await startMissingStatusSweeps(dev.env.client, fixture.config, logger);
+    await startMissingStatusSweeps(dev.env.client, fixture.config, logger);
+
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect(logged).toEqual(['status sweep started, because the sync of the client ran without one']);
   });
 });
 
