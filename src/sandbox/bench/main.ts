@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { Runtime } from '@temporalio/worker';
 import { createJsonLogger } from '../../worker/json-logger';
 import { runImportBench, type ImportFigures } from './import-bench';
@@ -118,11 +118,9 @@ main().then(
   },
 );
 
+/** Parses an option's count; commander prints the option and the value with the message of the error. */
 function toCount(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) {
-    console.error(`error: ${value} is not a positive whole number`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('Expected a positive whole number.');
   return number;
 }

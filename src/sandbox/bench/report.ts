@@ -89,11 +89,11 @@ function printActions(terms: PaymentTermsFigures, sweepInterval: string, print: 
   print(`Billable actions per invoice from issue to Paid, ${terms.termsDays}-day terms, ${terms.time}:`);
   print(
     `  with the sweep: ${terms.sweep.actionsPerInvoice} (${describeKinds(terms.sweep.actionsPerInvoiceByKind)}), ` +
-      `${terms.sweep.invoices} invoices`,
+      invoiceCount(terms.sweep.invoices),
   );
   print(
     `  hourly polling: ${terms.hourlyPolling.actionsPerInvoice} ` +
-      `(${describeKinds(terms.hourlyPolling.actionsPerInvoiceByKind)}), ${terms.hourlyPolling.invoices} invoices`,
+      `(${describeKinds(terms.hourlyPolling.actionsPerInvoiceByKind)}), ${invoiceCount(terms.hourlyPolling.invoices)}`,
   );
   print(`  default backing-off schedule without the sweep: ${terms.backingOffSchedule.actionsPerInvoice}`);
   print(`  hourly polling / sweep: ${terms.hourlyToSweepRatio}`);
@@ -105,4 +105,8 @@ function printActions(terms: PaymentTermsFigures, sweepInterval: string, print: 
     `  the sweep workflow itself: ${terms.sweepWorkflow.actionsPerPass} per pass, ` +
       `${terms.sweepWorkflow.actionsPerClientPerDayAtDefaultInterval} per client and day at ${sweepInterval}`,
   );
+}
+
+function invoiceCount(count: number): string {
+  return count === 1 ? '1 invoice' : `${count} invoices`;
 }
