@@ -6,6 +6,7 @@ import type { PmInvoiceListItem } from '../project-management/invoice-schemas';
 import type { ClientRegistry } from './client-registry';
 import type { ChangedInvoices, JournalActivities } from './contracts';
 import { classifyFailures } from './failures';
+import { waitOutRateLimits } from './rate-limit';
 
 type SyncActivities = Pick<
   JournalActivities,
@@ -62,7 +63,7 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
      */
     startInvoiceWorkflows: (input) =>
       classifyFailures(async () => {
-        const { settings } = registry.get(input.client);
+        const { settings, pm } = registry.get(input.client);
         const progress = resumedProgress(activityInfo().heartbeatDetails, input.invoices.length);
         while (progress.done < input.invoices.length) {
           const batch = input.invoices.slice(progress.done, progress.done + START_CONCURRENCY);
@@ -75,9 +76,16 @@ export function createSyncActivities(registry: ClientRegistry, temporal: Client,
                 return 'started';
               } catch (error) {
                 if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+                if (!invoice.invoiceGuid) return 'already known';
                 const importedGuid = await guidOfExistingWorkflow(temporal, options.workflowId);
-                if (!invoice.invoiceGuid || !importedGuid || importedGuid === invoice.invoiceGuid) {
-                  return 'already known';
+                if (importedGuid === invoice.invoiceGuid) return 'already known';
+                if (importedGuid === undefined) {
+                  // A workflow started by number has no guid in its memo until its fetch, so the count of PM
+                  // invoices with the number decides. With several, each gets a duplicate workflow, the imported one
+                  // too, and that one stops at its fetch with nothing written, like the others.
+                  const invoiceNumber = Number(invoice.invoiceNumber);
+                  const sameNumber = await waitOutRateLimits(() => pm.findInvoicesByNumber(invoiceNumber));
+                  if (sameNumber.length < 2) return 'already known';
                 }
                 return startDuplicateWorkflow(temporal, options, invoice.invoiceGuid, importedGuid);
               } finally {
@@ -107,14 +115,14 @@ async function guidOfExistingWorkflow(temporal: Client, workflowId: string): Pro
 
 /**
  * Starts a workflow of its own for a PM invoice whose number belongs to another PM invoice's workflow. Without it
- * the second invoice would count as already known and never reach VB. With it, the duplicate waits in
- * NeedsAttention under the same invoice number.
+ * the second invoice would count as already known and never reach VB. With it, the duplicate stops at its fetch
+ * in NeedsAttention, after the approval hold when the client requires approval.
  */
 async function startDuplicateWorkflow(
   temporal: Client,
   options: ReturnType<typeof invoiceWorkflowStartOptions>,
   invoiceGuid: string,
-  importedGuid: string,
+  importedGuid: string | undefined,
 ): Promise<'started' | 'already known'> {
   const [input] = options.args;
   const workflowId = duplicateInvoiceWorkflowId(input.client, input.invoiceNumber, invoiceGuid);
@@ -124,11 +132,11 @@ async function startDuplicateWorkflow(
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     return 'already known';
   }
-  log.warn('PM has a second invoice with a number already imported; it waits in NeedsAttention', {
+  log.warn('PM has another invoice with the number of an invoice workflow; its own workflow stops at the fetch', {
     client: input.client,
     invoiceNumber: input.invoiceNumber,
     invoiceGuid,
-    importedGuid,
+    importedGuid: importedGuid ?? 'not in the memo',
     workflowId,
   });
   return 'started';

@@ -105,13 +105,14 @@ export function registerSweepCommands(program: Command): void {
           console.log(`Status sweep of client ${progress.client}: ${description.status.name.toLowerCase()}`);
           console.log(`  passes ${progress.passes}, invoices signalled ${progress.invoicesSignalled}`);
           console.log(`  last pass ${progress.lastPassAt ?? '-'}, next pass ${progress.nextPassAt ?? '-'}`);
-          if (progress.failedPasses > 0) {
+          // A sweep run by an older worker has neither field.
+          if ((progress.failedPasses ?? 0) > 0) {
             const last = progress.lastFailure
               ? `; last at ${progress.lastFailure.at}: ${progress.lastFailure.message}`
               : '';
             console.log(`  failed passes ${progress.failedPasses}${last}`);
           }
-          if (progress.closedInvoices.length > 0) {
+          if ((progress.closedInvoices ?? []).length > 0) {
             console.log(
               `  status changed after the workflow closed, not written to PM: invoice ${progress.closedInvoices.join(', ')}`,
             );

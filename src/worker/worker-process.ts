@@ -59,8 +59,8 @@ export async function runWorkerProcess(configFile: string, env: NodeJS.ProcessEn
   const running = journal.worker.run();
   // The rejection is handled by the await below; this keeps it from counting as unhandled in the meantime.
   running.catch(() => undefined);
-  await startMissingStatusSweeps(client, config, logger);
   try {
+    await startMissingStatusSweeps(client, config, logger);
     await running;
   } finally {
     await journal.close();

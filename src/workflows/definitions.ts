@@ -10,8 +10,8 @@ export function invoiceWorkflowId(client: string, invoiceNumber: string): string
 }
 
 /**
- * Returns the id of the workflow for a second PM invoice that has the number of an invoice already imported. That
- * workflow stops in NeedsAttention at its fetch, where the duplicate number is found, so that an operator finds it there.
+ * Returns the id of the workflow for a second PM invoice with the number of an existing invoice workflow. That
+ * workflow stops in NeedsAttention at its fetch, where the duplicate number is found, so that an operator finds it.
  */
 export function duplicateInvoiceWorkflowId(client: string, invoiceNumber: string, invoiceGuid: string): string {
   return `${invoiceWorkflowId(client, invoiceNumber)}/${invoiceGuid}`;

@@ -305,7 +305,8 @@ class InvoiceRun {
 
       if (this.shouldContinueAsNew()) {
         await this.settleHandlers(() => this.reimportDuringWatch());
-        // The memo with the PM invoice's guid goes to the new run, where the sync looks for it.
+        // The memo with the PM invoice's guid goes to the new run, where the sync looks for it. The time-skipping
+        // test server starts the new run without a memo unless the command names one.
         const continueWithMemo = makeContinueAsNewFunc<typeof invoiceWorkflow>({ memo: workflowInfo().memo });
         await continueWithMemo({ ...this.input, carried: this.carriedState() });
       }

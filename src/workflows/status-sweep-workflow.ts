@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   condition,
   continueAsNew,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
@@ -11,9 +12,10 @@ import type { JournalActivities } from '../activities/contracts';
 import { workflowTimeIso, workflowTimeMs } from './clock';
 import { MAX_CLOSED_REPORTED, stopSweepSignal, SweepProgress, sweepProgressQuery } from './definitions';
 
-// A pass is tried for about five minutes. One that still fails, for example while Visma Business is unreachable or
-// a sweep column is missing, is logged and left to the next pass. So the sweep never ends on an error, and a stop
-// request waits at most that long. The invoices' own fallback reads cover the time in between.
+// A pass is tried five times, 10 to 80 seconds apart. One that still fails, for example while Visma Business is
+// unreachable or a sweep column is missing, is logged and left to the next pass, so the sweep never ends on an
+// error. A stop request waits for the pass: about 2.5 minutes when each attempt fails at once, up to about half an
+// hour when each runs into its timeout. The invoices' own fallback reads cover the time in between.
 const { sweepLedgerStatuses } = proxyActivities<JournalActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
@@ -72,7 +74,7 @@ export async function statusSweepWorkflow(input: StatusSweepInput): Promise<Swee
         );
       }
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
+      if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
       progress.failedPasses += 1;
       progress.lastFailure = { message: error.cause?.message ?? error.message, at: workflowTimeIso() };
       log.warn('status sweep pass failed; the next pass tries again', {

@@ -172,11 +172,13 @@ describe('sync on the dev server', () => {
     expect(result.stdout).toContain('1 invoice(s)');
   });
 
-  test('later invoice with imported number waits in NeedsAttention', async () => {
-    const imported = invoices().find((invoice) => invoice.customer !== UNKNOWN_CUSTOMER)!;
+  test('later duplicate number needs attention', async () => {
     const [second] = fixture.simulator.state.addGeneratedInvoices(1);
-    fixture.simulator.state.updateInvoice(second.guid, { number: Number(imported.number) });
     const secondCustomer = String((second.body.customer as { number: number }).number);
+    const imported = invoices().find(
+      (invoice) => invoice.customer !== UNKNOWN_CUSTOMER && invoice.customer !== secondCustomer,
+    )!;
+    fixture.simulator.state.updateInvoice(second.guid, { number: Number(imported.number) });
 
     const handle = dev.env.client.workflow.getHandle(`invoice/acme/${imported.number}/${second.guid}`);
     await waitUntil(
@@ -189,9 +191,28 @@ describe('sync on the dev server', () => {
 
     expect(await fixture.repository.countVouchers(keyOf(imported))).toBe(1);
     expect(await fixture.repository.importedCustomers(fixture.client, imported.number)).toEqual([imported.customer]);
-    if (secondCustomer !== imported.customer) {
-      expect(await fixture.repository.countVouchers(keyOf({ ...imported, customer: secondCustomer }))).toBe(0);
-    }
+    expect(await fixture.repository.countVouchers(keyOf({ ...imported, customer: secondCustomer }))).toBe(0);
+  });
+
+  test('duplicate of unfetched invoice detected', async () => {
+    // A workflow started by number on a queue no worker polls never fetches, so its memo has no guid.
+    const number = 99_999;
+    const unfetched = await dev.env.client.workflow.start(
+      'invoiceWorkflow',
+      invoiceWorkflowStartOptions(fixture.config.clients[0], `${TASK_QUEUE}-idle`, { invoiceNumber: String(number) }),
+    );
+    const [first, second] = fixture.simulator.state.addGeneratedInvoices(2);
+    fixture.simulator.state.updateInvoice(first.guid, { number });
+    fixture.simulator.state.updateInvoice(second.guid, { number });
+
+    const handle = dev.env.client.workflow.getHandle(`invoice/acme/${number}/${second.guid}`);
+    await waitUntil(
+      async () => (await handle.query(progressQuery).catch(() => null))?.status === 'NeedsAttention',
+      120_000,
+    );
+    await unfetched.terminate('test done');
+    const { attention } = await handle.query(progressQuery);
+    expect(attention?.errorType).toBe('DuplicateInvoiceNumberError');
   });
 
   test('sweep start, status, stop', async () => {
@@ -212,9 +233,22 @@ describe('sync on the dev server', () => {
     expect((await handle.result()).passes).toBeGreaterThanOrEqual(1);
   });
 
-  test('worker start restarts missing sweep', async () => {
+  test('worker start keeps stopped sweep', async () => {
     const handle = dev.env.client.workflow.getHandle(sweepWorkflowId('acme'));
+    const logged: string[] = [];
+    const logger = new DefaultLogger('INFO', (entry) => logged.push(entry.message));
+
+    await startMissingStatusSweeps(dev.env.client, fixture.config, logger);
+
     expect((await handle.describe()).status.name).toBe('COMPLETED');
+    expect(logged).toEqual([]);
+  });
+
+  test('worker start restarts terminated sweep', async () => {
+    const handle = dev.env.client.workflow.getHandle(sweepWorkflowId('acme'));
+    const started = await cli('sweep', 'start', '--client', 'acme');
+    expect(started.code).toBe(0);
+    await handle.terminate('sweep lost');
     const logged: string[] = [];
     const logger = new DefaultLogger('INFO', (entry) => logged.push(entry.message));
 
