@@ -134,7 +134,9 @@ export interface SweptLedgerStatuses {
   changed: number;
   /** Changed invoices whose running workflow received `refreshStatus`. */
   signalled: number;
-  /** Changed invoices whose workflow has closed, so their new status is not written to PM. */
+  /** Changed invoices whose workflow completed as Paid, so it wrote Paid to PM itself. */
+  alreadyPaid?: number;
+  /** Changed invoices whose workflow closed before Paid, so their new status is not written to PM. */
   closed: number;
   /** Numbers of the closed invoices of {@link closed}, at most `MAX_CLOSED_REPORTED` of them. */
   closedInvoiceNumbers?: string[];

@@ -1,5 +1,8 @@
 import { log } from '@temporalio/activity';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import { InvoiceStatus } from '../domain/ledger';
+import { INVOICE_STATUS } from '../domain/search-attributes';
+import type { invoiceWorkflow } from '../workflows';
 import type { ChangedLedgerStatus } from '../visma-business/ledger-sweep';
 import { invoiceWorkflowId, MAX_CLOSED_REPORTED, refreshStatusSignal } from '../workflows/definitions';
 import type { ClientRegistry } from './client-registry';
@@ -31,6 +34,7 @@ export function createSweepActivities(registry: ClientRegistry, temporal: Client
         const { vb } = registry.get(input.client);
         const changed = await vb.readChangedLedgerStatuses(input.client);
         let signalled = 0;
+        let alreadyPaid = 0;
         const closed: ChangedLedgerStatus[] = [];
 
         for (let start = 0; start < changed.length; start += CHANGES_PER_CHUNK) {
@@ -41,7 +45,9 @@ export function createSweepActivities(registry: ClientRegistry, temporal: Client
               changed.slice(start, start + CHANGES_PER_CHUNK),
               SIGNAL_CONCURRENCY,
               async (change) => {
-                const handle = temporal.workflow.getHandle(invoiceWorkflowId(input.client, change.key.invoiceNumber));
+                const handle = temporal.workflow.getHandle<typeof invoiceWorkflow>(
+                  invoiceWorkflowId(input.client, change.key.invoiceNumber),
+                );
                 try {
                   await handle.signal(refreshStatusSignal, {
                     by: 'status sweep',
@@ -51,6 +57,12 @@ export function createSweepActivities(registry: ClientRegistry, temporal: Client
                   signalled++;
                 } catch (error) {
                   if (!(error instanceof WorkflowNotFoundError)) throw error;
+                  if (await endedPaid(handle)) {
+                    // The workflow read Paid itself, after a signal or its own read, and wrote it to PM.
+                    alreadyPaid++;
+                    delivered.push(change);
+                    return;
+                  }
                   closed.push(change);
                   log.warn(
                     'invoice workflow is closed, so the changed status is not written to PM; set it in PM by hand',
@@ -83,9 +95,16 @@ export function createSweepActivities(registry: ClientRegistry, temporal: Client
         return {
           changed: changed.length,
           signalled,
+          alreadyPaid,
           closed: closed.length,
           closedInvoiceNumbers: closed.slice(0, MAX_CLOSED_REPORTED).map((change) => change.key.invoiceNumber),
         };
       }),
   };
+}
+
+/** Tells whether the invoice's workflow completed with status Paid, so that it wrote Paid to PM itself. */
+async function endedPaid(handle: WorkflowHandle<typeof invoiceWorkflow>): Promise<boolean> {
+  const { status, typedSearchAttributes } = await handle.describe();
+  return status.name === 'COMPLETED' && typedSearchAttributes.get(INVOICE_STATUS) === InvoiceStatus.Paid;
 }

@@ -6,6 +6,7 @@ import { parseOre } from '../../src/domain/money';
 import {
   InvoiceProgress,
   progressQuery,
+  refreshStatusSignal,
   stopSweepSignal,
   sweepProgressQuery,
   sweepWorkflowId,
@@ -143,6 +144,49 @@ describe('status sweep', () => {
     expect(progress.passes).toBeGreaterThanOrEqual(2);
     expect(progress.invoicesSignalled).toBe(0);
     expect(progress.closedInvoices).toEqual(['10002']);
+    expect(await fixture.repository.readChangedLedgerStatuses(fixture.client)).toEqual([]);
+  });
+
+  test('paid workflow not reported closed', async () => {
+    const invoice = fixture.simulator.state.invoiceByNumber(10003)!;
+    const kid = String(invoice.body.referenceNumber);
+    const totalOre = parseOre(String((invoice.body.totalIncludingTax as { amount: number }).amount));
+    const settings = fixture.config.clients[0];
+    const journal = await createJournalWorker({
+      config: fixture.config,
+      connection: env.nativeConnection,
+      client: env.client,
+      env: fixture.env,
+    });
+    const handle = await env.client.workflow.start(
+      'invoiceWorkflow',
+      invoiceWorkflowStartOptions(settings, TASK_QUEUE, { invoiceNumber: '10003' }),
+    );
+
+    const progress = await journal.worker
+      .runUntil(async () => {
+        const sent = await waitForProgress(handle, (current) => current.statusInPm === 'Sent');
+        await fixture.accountant.updateBatch(sent.batchNumber!);
+        await fixture.accountant.registerPayment(kid, totalOre, { paidOn: String(invoice.body.dueDate) });
+        // The invoice reads Paid on an admin's request before any sweep pass sees the change.
+        await handle.signal(refreshStatusSignal, { by: 'test' });
+        await waitForProgress(handle, (current) => current.statusInPm === 'Paid', 30_000);
+
+        const sweep = await env.client.workflow.start('statusSweepWorkflow', {
+          workflowId: sweepWorkflowId(fixture.client),
+          taskQueue: TASK_QUEUE,
+          args: [{ client: fixture.client, intervalSeconds: settings.polling.statusSweepSeconds }],
+        });
+        await env.sleep('2 hours');
+        const afterPass = await sweep.query(sweepProgressQuery);
+        await sweep.signal(stopSweepSignal, { by: 'test', reason: 'test done' });
+        await sweep.result();
+        return afterPass;
+      })
+      .finally(() => journal.close());
+
+    expect(progress.passes).toBeGreaterThanOrEqual(1);
+    expect(progress.closedInvoices).toEqual([]);
     expect(await fixture.repository.readChangedLedgerStatuses(fixture.client)).toEqual([]);
   });
 
