@@ -80,8 +80,8 @@ export const PollingSchema = z.strictObject({
   /** Time between two status sweeps of the client, in seconds. */
   statusSweepSeconds: z.number().int().positive().default(300),
   /**
-   * First fallback read of an invoice under the sweep, in seconds after the last read; the delay doubles after each
-   * fallback read that finds no change, up to 32 times this value.
+   * Delay of the first fallback read of an invoice under the sweep, in seconds after the last read. The delay
+   * doubles after each fallback read that finds no change, up to 32 times this value.
    */
   statusFallbackSeconds: z.number().int().positive().default(86_400),
 });

@@ -29,9 +29,9 @@ interface ChangedRow {
  * Reads, in one statement, every invoice of `client` that the sweep watches (not yet swept as Paid) whose status
  * or remaining amount differs from the stored sweep state.
  *
- * The status follows the rules of `deriveLedgerStatus` in SQL: one open entry with paid status 1 or 2, or several
- * open entries, mean Open with the entries' rest; one open entry with paid status 3 or 4, or a customer transaction
- * without an open entry, mean Paid; a voucher line still waiting in its batch means Sent.
+ * The status follows the rules of `deriveLedgerStatus` in SQL. One open entry with paid status 1 or 2, or several
+ * open entries, mean Open with the entries' rest. One open entry with paid status 3 or 4, or a customer transaction
+ * without an open entry, mean Paid. A voucher line still waiting in its batch means Sent.
  */
 export async function readChangedLedgerStatuses(
   runner: SqlRunner,

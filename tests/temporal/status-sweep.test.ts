@@ -42,17 +42,35 @@ describe('status sweep', () => {
     await env?.teardown();
   });
 
-  test('PM receives each status once', async () => {
-    const invoice = fixture.simulator.state.invoiceByNumber(10001)!;
-    const kid = String(invoice.body.referenceNumber);
-    const totalOre = parseOre(String((invoice.body.totalIncludingTax as { amount: number }).amount));
-    const settings = fixture.config.clients[0];
-    const journal = await createJournalWorker({
+  function createWorker() {
+    return createJournalWorker({
       config: fixture.config,
       connection: env.nativeConnection,
       client: env.client,
       env: fixture.env,
     });
+  }
+
+  /** Runs the client's sweep for two hours of workflow time, stops it, and returns its progress before the stop. */
+  async function runOneSweepPass() {
+    const sweep = await env.client.workflow.start('statusSweepWorkflow', {
+      workflowId: sweepWorkflowId(fixture.client),
+      taskQueue: TASK_QUEUE,
+      args: [{ client: fixture.client, intervalSeconds: fixture.config.clients[0].polling.statusSweepSeconds }],
+    });
+    await env.sleep('2 hours');
+    const progress = await sweep.query(sweepProgressQuery);
+    await sweep.signal(stopSweepSignal, { by: 'test', reason: 'test done' });
+    await sweep.result();
+    return progress;
+  }
+
+  test('PM receives each status once', async () => {
+    const invoice = fixture.simulator.state.invoiceByNumber(10001)!;
+    const kid = String(invoice.body.referenceNumber);
+    const totalOre = parseOre(String((invoice.body.totalIncludingTax as { amount: number }).amount));
+    const settings = fixture.config.clients[0];
+    const journal = await createWorker();
 
     const start = invoiceWorkflowStartOptions(settings, TASK_QUEUE, { invoiceNumber: '10001' });
     const handle = await env.client.workflow.start('invoiceWorkflow', start);
@@ -111,12 +129,7 @@ describe('status sweep', () => {
 
   test('closed workflow marked as swept', async () => {
     const settings = fixture.config.clients[0];
-    const journal = await createJournalWorker({
-      config: fixture.config,
-      connection: env.nativeConnection,
-      client: env.client,
-      env: fixture.env,
-    });
+    const journal = await createWorker();
     const handle = await env.client.workflow.start(
       'invoiceWorkflow',
       invoiceWorkflowStartOptions(settings, TASK_QUEUE, { invoiceNumber: '10002' }),
@@ -128,16 +141,7 @@ describe('status sweep', () => {
         await handle.terminate('closed before its batch is updated');
         await fixture.accountant.updateBatch(sent.batchNumber!);
 
-        const sweep = await env.client.workflow.start('statusSweepWorkflow', {
-          workflowId: sweepWorkflowId(fixture.client),
-          taskQueue: TASK_QUEUE,
-          args: [{ client: fixture.client, intervalSeconds: settings.polling.statusSweepSeconds }],
-        });
-        await env.sleep('2 hours');
-        const afterPass = await sweep.query(sweepProgressQuery);
-        await sweep.signal(stopSweepSignal, { by: 'test', reason: 'test done' });
-        await sweep.result();
-        return afterPass;
+        return runOneSweepPass();
       })
       .finally(() => journal.close());
 
@@ -152,12 +156,7 @@ describe('status sweep', () => {
     const kid = String(invoice.body.referenceNumber);
     const totalOre = parseOre(String((invoice.body.totalIncludingTax as { amount: number }).amount));
     const settings = fixture.config.clients[0];
-    const journal = await createJournalWorker({
-      config: fixture.config,
-      connection: env.nativeConnection,
-      client: env.client,
-      env: fixture.env,
-    });
+    const journal = await createWorker();
     const handle = await env.client.workflow.start(
       'invoiceWorkflow',
       invoiceWorkflowStartOptions(settings, TASK_QUEUE, { invoiceNumber: '10003' }),
@@ -168,20 +167,11 @@ describe('status sweep', () => {
         const sent = await waitForProgress(handle, (current) => current.statusInPm === 'Sent');
         await fixture.accountant.updateBatch(sent.batchNumber!);
         await fixture.accountant.registerPayment(kid, totalOre, { paidOn: String(invoice.body.dueDate) });
-        // The invoice reads Paid on an admin's request before any sweep pass sees the change.
+        // The invoice reads Paid on an admin's request before any sweep pass reads the change.
         await handle.signal(refreshStatusSignal, { by: 'test' });
         await waitForProgress(handle, (current) => current.statusInPm === 'Paid', 30_000);
 
-        const sweep = await env.client.workflow.start('statusSweepWorkflow', {
-          workflowId: sweepWorkflowId(fixture.client),
-          taskQueue: TASK_QUEUE,
-          args: [{ client: fixture.client, intervalSeconds: settings.polling.statusSweepSeconds }],
-        });
-        await env.sleep('2 hours');
-        const afterPass = await sweep.query(sweepProgressQuery);
-        await sweep.signal(stopSweepSignal, { by: 'test', reason: 'test done' });
-        await sweep.result();
-        return afterPass;
+        return runOneSweepPass();
       })
       .finally(() => journal.close());
 
@@ -193,12 +183,7 @@ describe('status sweep', () => {
   test('failed pass keeps sweep running', async () => {
     const settings = fixture.config.clients[0];
     const { voucherKey } = fixture.repository.names;
-    const journal = await createJournalWorker({
-      config: fixture.config,
-      connection: env.nativeConnection,
-      client: env.client,
-      env: fixture.env,
-    });
+    const journal = await createWorker();
     const renameRestColumn = (from: string, to: string) =>
       fixture.executor.execute(`ALTER TABLE ${voucherKey.table} RENAME COLUMN ${from} TO ${to}`);
 

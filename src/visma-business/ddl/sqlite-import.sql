@@ -1,8 +1,8 @@
 -- The import's own bookkeeping tables in the company database, on SQLite.
 
 -- One row per imported invoice: the idempotency key, the voucher it became, the attachment stored with it, and the
--- ledger status that the last status sweep saw (SweepStatus Sent, Open, Paid, Missing or Invalid; SweepRestOre the
--- amount still open in øre), so that a sweep reports only what changed since.
+-- ledger status that the last status sweep read. SweepStatus is Sent, Open, Paid, Missing or Invalid, and
+-- SweepRestOre is the amount still open in øre, so that a sweep reports only what changed since.
 CREATE TABLE IF NOT EXISTS JiVoucherKey (
   Client NVARCHAR(100) NOT NULL,
   InvoNo NVARCHAR(50) NOT NULL,

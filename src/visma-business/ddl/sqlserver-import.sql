@@ -2,8 +2,8 @@
 -- script once in each company database (F0001, ...) before go-live; it creates only what is missing.
 
 -- One row per imported invoice: the idempotency key, the voucher it became, the attachment stored with it, and the
--- ledger status that the last status sweep saw (SweepStatus Sent, Open, Paid, Missing or Invalid; SweepRestOre the
--- amount still open in øre), so that a sweep reports only what changed since.
+-- ledger status that the last status sweep read. SweepStatus is Sent, Open, Paid, Missing or Invalid, and
+-- SweepRestOre is the amount still open in øre, so that a sweep reports only what changed since.
 IF OBJECT_ID(N'dbo.JiVoucherKey', N'U') IS NULL
 BEGIN
   CREATE TABLE dbo.JiVoucherKey (
